@@ -1,0 +1,231 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+// Types of the tables as created by the migrations in ./migrations. Dates are 'YYYY-MM-DD' strings;
+// timestamps are Date objects; numeric is a string (exact), parsed where used.
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T = unknown> = ColumnType<T, string | T, string | T>;
+
+export type OrgKind = 'nation' | 'region' | 'icb' | 'sub_icb' | 'trust' | 'provider' | 'other';
+
+export interface OrganisationsTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  kind: OrgKind;
+  parent_id: number | null;
+  icb_id: number | null;
+  region_id: number | null;
+  ons_code: string | null;
+  postcode: string | null;
+  address: string | null;
+  phone: string | null;
+  opened_on: string | null;
+  closed_on: string | null;
+  source: Generated<string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface OrganisationParentHistoryTable {
+  id: Generated<number>;
+  organisation_id: number;
+  parent_id: number | null;
+  valid_from: Timestamp;
+  valid_to: Timestamp | null;
+  recorded_at: Timestamp;
+}
+
+export interface TeamsTable {
+  id: Generated<number>;
+  organisation_id: number;
+  parent_team_id: number | null;
+  code: string | null;
+  name: string;
+  kind: Generated<'directorate' | 'division' | 'department' | 'team'>;
+  closed_on: string | null;
+  created_at: Timestamp;
+}
+
+export interface PeopleTable {
+  id: Generated<number>;
+  staff_number: string | null;
+  given_name: string;
+  family_name: string;
+  email: string | null;
+  ethnicity: string | null;
+  disability: string | null;
+  sex: string | null;
+  age_band: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type Band =
+  | '1'
+  | '2'
+  | '3'
+  | '4'
+  | '5'
+  | '6'
+  | '7'
+  | '8a'
+  | '8b'
+  | '8c'
+  | '8d'
+  | '9'
+  | 'VSM'
+  | 'Medical'
+  | 'Other';
+
+export interface AssignmentsTable {
+  id: Generated<number>;
+  person_id: number;
+  organisation_id: number;
+  assignment_number: string;
+  team_id: number | null;
+  position_title: string;
+  band: Band | null;
+  staff_group: string | null;
+  occupation_code: string | null;
+  wte: ColumnType<string | null, string | number | null, string | number | null>;
+  line_manager_assignment_id: number | null;
+  is_manager: Generated<boolean>;
+  start_date: string;
+  end_date: string | null;
+  managed_by_import: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AssignmentHistoryTable {
+  id: Generated<number>;
+  assignment_id: number;
+  valid_from: Timestamp;
+  valid_to: Timestamp;
+  previous: Json<Record<string, unknown>>;
+}
+
+export interface AccountsTable {
+  id: Generated<number>;
+  person_id: number | null;
+  email: string;
+  display_name: string;
+  password_hash: string | null;
+  oidc_subject: string | null;
+  status: Generated<'active' | 'disabled'>;
+  failed_attempts: Generated<number>;
+  locked_until: Timestamp | null;
+  is_demo: Generated<boolean>;
+  last_sign_in_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export type GrantedRole = 'org_admin' | 'icb_lead' | 'regional_lead' | 'national_admin' | 'provider_admin';
+
+export interface RoleGrantsTable {
+  id: Generated<number>;
+  account_id: number;
+  role: GrantedRole;
+  organisation_id: number | null;
+  created_at: Timestamp;
+  created_by: number | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  account_id: number;
+  data: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface PasswordResetsTable {
+  token_hash: string;
+  account_id: number;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface ApiTokensTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  token_hash: string;
+  prefix: string;
+  role_grant_id: number | null;
+  created_at: Timestamp;
+  expires_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Timestamp;
+  actor_account_id: number | null;
+  actor_label: string | null;
+  action: string;
+  subject_type: string | null;
+  subject_id: string | null;
+  person_id: number | null;
+  organisation_id: number | null;
+  ip: string | null;
+  details: Json<Record<string, unknown>> | null;
+}
+
+export interface MailOutboxTable {
+  id: Generated<number>;
+  to_address: string;
+  subject: string;
+  body_text: string;
+  created_at: Timestamp;
+  sent_at: Timestamp | null;
+  error: string | null;
+}
+
+export interface StaffImportsTable {
+  id: Generated<number>;
+  organisation_id: number;
+  account_id: number | null;
+  filename: string;
+  status: 'applied' | 'rejected';
+  rows_total: Generated<number>;
+  created: Generated<number>;
+  updated: Generated<number>;
+  unchanged: Generated<number>;
+  ended: Generated<number>;
+  errors: Json<unknown[]>;
+  created_at: Timestamp;
+}
+
+export interface AppSettingsTable {
+  key: string;
+  value: Json<unknown>;
+}
+
+export interface DB {
+  organisations: OrganisationsTable;
+  organisation_parent_history: OrganisationParentHistoryTable;
+  teams: TeamsTable;
+  people: PeopleTable;
+  assignments: AssignmentsTable;
+  assignment_history: AssignmentHistoryTable;
+  accounts: AccountsTable;
+  role_grants: RoleGrantsTable;
+  sessions: SessionsTable;
+  password_resets: PasswordResetsTable;
+  api_tokens: ApiTokensTable;
+  audit_log: AuditLogTable;
+  mail_outbox: MailOutboxTable;
+  staff_imports: StaffImportsTable;
+  app_settings: AppSettingsTable;
+}
+
+export type Organisation = Selectable<OrganisationsTable>;
+export type NewOrganisation = Insertable<OrganisationsTable>;
+export type Person = Selectable<PeopleTable>;
+export type Assignment = Selectable<AssignmentsTable>;

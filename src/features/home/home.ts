@@ -1,0 +1,49 @@
+import type { Permission } from '../../plugins/access.ts';
+
+export interface HomeCard {
+  href: string;
+  heading: string;
+  description: string;
+  permission: Permission;
+}
+
+/**
+ * What the home page offers, by capability. A card shows only when the viewer may use it, and only
+ * capabilities that exist are listed: no placeholders.
+ */
+export const homeCards: HomeCard[] = [
+  {
+    href: '/account',
+    heading: 'Your account',
+    description: 'Your details, your roles, API tokens and signing out of every device.',
+    permission: { action: 'signed-in' },
+  },
+  {
+    href: '/organisations',
+    heading: 'Organisations',
+    description: 'Browse NHS regions, integrated care boards, trusts and their teams, or search by name or ODS code.',
+    permission: { action: 'organisations:browse' },
+  },
+  {
+    href: '/people',
+    heading: 'People',
+    description: 'Find the people you are responsible for and see their roles and reporting lines.',
+    permission: { action: 'people:search' },
+  },
+  {
+    href: '/admin/audit',
+    heading: 'Audit log',
+    description: 'Who signed in, who changed what, and who looked at whose record.',
+    permission: { action: 'audit:read' },
+  },
+  {
+    href: '/admin/outbox',
+    heading: 'Mail outbox',
+    description: 'Messages the service has sent or would send (when no mail server is configured).',
+    permission: { action: 'outbox:read' },
+  },
+];
+
+export function homeSections(can: (p: Permission) => boolean): HomeCard[] {
+  return homeCards.filter((c) => can(c.permission));
+}

@@ -1,0 +1,236 @@
+import { type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import type { Database } from '../db/database.ts';
+import type { DB, GrantedRole } from '../db/schema.ts';
+
+/**
+ * The access model in one place. Every route asks `authorise`; every query that lists or reads people
+ * filters with `personScope`. Nothing else decides who may see whom.
+ */
+
+export type Role = 'staff' | 'line_manager' | GrantedRole;
+
+export interface Grant {
+  id: number;
+  role: GrantedRole;
+  organisationId: number | null;
+  organisationCode: string | null;
+  organisationName: string | null;
+}
+
+export interface Viewer {
+  accountId: number;
+  personId: number | null;
+  displayName: string;
+  email: string;
+  grants: Grant[];
+  /** Active assignment ids of the viewer: their reports are assignments whose line manager is one of these. */
+  managerAssignmentIds: number[];
+  isDemo: boolean;
+  via: 'session' | 'token';
+}
+
+export const roleLabels: Record<Role, string> = {
+  staff: 'Staff member',
+  line_manager: 'Line manager',
+  org_admin: 'Organisation admin',
+  icb_lead: 'ICB lead',
+  regional_lead: 'Regional lead',
+  national_admin: 'National admin',
+  provider_admin: 'Training provider admin',
+};
+
+export function rolesOf(v: Viewer): Role[] {
+  const roles: Role[] = [];
+  if (v.personId !== null) roles.push('staff');
+  if (v.managerAssignmentIds.length > 0) roles.push('line_manager');
+  for (const g of v.grants) if (!roles.includes(g.role)) roles.push(g.role);
+  return roles;
+}
+
+export function hasRole(v: Viewer, role: Role): boolean {
+  return rolesOf(v).includes(role);
+}
+
+function grantOrgs(v: Viewer, role: GrantedRole): number[] {
+  return v.grants.filter((g) => g.role === role && g.organisationId !== null).map((g) => g.organisationId!);
+}
+
+/** Where an organisation sits, enough to decide scope without another query. */
+export interface OrgPlace {
+  id: number;
+  icbId: number | null;
+  regionId: number | null;
+}
+
+export type Permission =
+  | { action: 'signed-in' }
+  | { action: 'organisations:browse' }
+  | { action: 'people:search' }
+  | { action: 'org:admin'; org: OrgPlace }
+  | { action: 'org:view-detail'; org: OrgPlace }
+  | { action: 'audit:read' }
+  | { action: 'outbox:read' }
+  | { action: 'national:admin' }
+  | { action: 'api-tokens:manage' };
+
+/** The one authorisation decision for every route. */
+export function authorise(v: Viewer | null, p: Permission, opts: { demoMode?: boolean } = {}): boolean {
+  if (!v) return false;
+  const national = hasRole(v, 'national_admin');
+  switch (p.action) {
+    case 'signed-in':
+    case 'organisations:browse':
+    case 'api-tokens:manage':
+      return true;
+    case 'people:search':
+      // Anyone who can see more than themselves.
+      return rolesOf(v).some((r) => r !== 'staff' && r !== 'provider_admin');
+    case 'org:admin':
+      return national || grantOrgs(v, 'org_admin').includes(p.org.id);
+    case 'org:view-detail':
+      return (
+        national ||
+        grantOrgs(v, 'org_admin').includes(p.org.id) ||
+        (p.org.icbId !== null && grantOrgs(v, 'icb_lead').includes(p.org.icbId)) ||
+        (p.org.regionId !== null && grantOrgs(v, 'regional_lead').includes(p.org.regionId)) ||
+        grantOrgs(v, 'icb_lead').includes(p.org.id) ||
+        grantOrgs(v, 'regional_lead').includes(p.org.id)
+      );
+    case 'audit:read':
+      return national || grantOrgs(v, 'org_admin').length > 0;
+    case 'outbox:read':
+      return national || (opts.demoMode === true && v.grants.length > 0);
+    case 'national:admin':
+      return national;
+  }
+}
+
+type PeopleEB = ExpressionBuilder<DB & { p: DB['people'] }, 'p'>;
+
+/**
+ * The people a viewer may see, as a condition on `p` (an alias of `people`).
+ * Staff: themselves. Line managers: plus their direct reports. Organisation admins: anyone with an
+ * assignment (current or past) in their organisation. ICB and regional leads: anyone with a current
+ * assignment in an organisation of their ICB or region. National admins: everyone.
+ */
+export function personScope(v: Viewer) {
+  return (eb: PeopleEB) => {
+    if (hasRole(v, 'national_admin')) return sql<SqlBool>`true`;
+    const ors = [];
+    if (v.personId !== null) ors.push(eb('p.id', '=', v.personId));
+    if (v.managerAssignmentIds.length > 0) {
+      ors.push(
+        eb.exists(
+          eb
+            .selectFrom('assignments as sa')
+            .select(sql`1`.as('one'))
+            .whereRef('sa.person_id', '=', 'p.id')
+            .where('sa.end_date', 'is', null)
+            .where('sa.line_manager_assignment_id', 'in', v.managerAssignmentIds),
+        ),
+      );
+    }
+    const orgAdmin = grantOrgs(v, 'org_admin');
+    if (orgAdmin.length > 0) {
+      ors.push(
+        eb.exists(
+          eb
+            .selectFrom('assignments as sa')
+            .select(sql`1`.as('one'))
+            .whereRef('sa.person_id', '=', 'p.id')
+            .where('sa.organisation_id', 'in', orgAdmin),
+        ),
+      );
+    }
+    const icb = grantOrgs(v, 'icb_lead');
+    const region = grantOrgs(v, 'regional_lead');
+    if (icb.length > 0 || region.length > 0) {
+      ors.push(
+        eb.exists(
+          eb
+            .selectFrom('assignments as sa')
+            .innerJoin('organisations as so', 'so.id', 'sa.organisation_id')
+            .select(sql`1`.as('one'))
+            .whereRef('sa.person_id', '=', 'p.id')
+            .where('sa.end_date', 'is', null)
+            .where((w) =>
+              w.or([
+                ...(icb.length ? [w('so.icb_id', 'in', icb)] : []),
+                ...(region.length ? [w('so.region_id', 'in', region)] : []),
+              ]),
+            ),
+        ),
+      );
+    }
+    return ors.length ? eb.or(ors) : sql<SqlBool>`false`;
+  };
+}
+
+/**
+ * Equality fields (ethnicity, disability, sex, age band) are special-category data: shown to the person
+ * and to admins of an organisation where the person holds an assignment. Never to ICB, regional or
+ * national roles, and not to line managers.
+ */
+export function canSeeEqualityFields(v: Viewer, person: { id: number; organisationIds: number[] }): boolean {
+  if (v.personId === person.id) return true;
+  const orgAdmin = grantOrgs(v, 'org_admin');
+  return person.organisationIds.some((o) => orgAdmin.includes(o));
+}
+
+/** Load the viewer for an account: grants with their organisations, and whether they manage anyone. */
+export async function loadViewer(db: Database, accountId: number, via: Viewer['via']): Promise<Viewer | null> {
+  const account = await db
+    .selectFrom('accounts')
+    .select(['id', 'person_id', 'display_name', 'email', 'is_demo', 'status'])
+    .where('id', '=', accountId)
+    .executeTakeFirst();
+  if (account?.status !== 'active') return null;
+  const grants = await db
+    .selectFrom('role_grants as g')
+    .leftJoin('organisations as o', 'o.id', 'g.organisation_id')
+    .select(['g.id', 'g.role', 'g.organisation_id', 'o.code', 'o.name'])
+    .where('g.account_id', '=', accountId)
+    .orderBy('g.id')
+    .execute();
+  let managerAssignmentIds: number[] = [];
+  if (account.person_id !== null) {
+    const rows = await db
+      .selectFrom('assignments as a')
+      .select('a.id')
+      .where('a.person_id', '=', account.person_id)
+      .where('a.end_date', 'is', null)
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('assignments as r')
+            .select(sql`1`.as('one'))
+            .whereRef('r.line_manager_assignment_id', '=', 'a.id')
+            .where('r.end_date', 'is', null),
+        ),
+      )
+      .execute();
+    managerAssignmentIds = rows.map((r) => r.id);
+  }
+  return {
+    accountId: account.id,
+    personId: account.person_id,
+    displayName: account.display_name,
+    email: account.email,
+    isDemo: account.is_demo,
+    grants: grants.map((g) => ({
+      id: g.id,
+      role: g.role,
+      organisationId: g.organisation_id,
+      organisationCode: g.code,
+      organisationName: g.name,
+    })),
+    managerAssignmentIds,
+    via,
+  };
+}
+
+/** Narrow a viewer to one of its grants (API tokens are scoped to a single role). */
+export function restrictToGrant(v: Viewer, grantId: number | null): Viewer {
+  if (grantId === null) return { ...v, grants: [] };
+  return { ...v, grants: v.grants.filter((g) => g.id === grantId) };
+}

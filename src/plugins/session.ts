@@ -1,0 +1,140 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Deps } from '../deps.ts';
+import { loadViewer, restrictToGrant, type Viewer } from './access.ts';
+
+/**
+ * Server-side sessions in PostgreSQL. The cookie holds a random token; the table holds its SHA-256,
+ * so a copy of the table cannot be replayed. A new token at every sign-in; idle and absolute time-outs;
+ * "sign out everywhere" deletes every row of the account. No state lives in the process, so several
+ * app instances can share one database.
+ */
+
+export const SESSION_COOKIE = 'lw_session';
+const TOUCH_EVERY_MS = 60_000;
+
+export interface SessionState {
+  id: string;
+  data: Record<string, unknown>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    viewer: Viewer | null;
+    session: SessionState | null;
+  }
+}
+
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export function newToken(bytes = 32): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+export async function startSession(deps: Deps, req: FastifyRequest, reply: FastifyReply, accountId: number) {
+  // A fresh id at sign-in: any session id planted before sign-in is worthless.
+  const old = req.cookies[SESSION_COOKIE];
+  if (old) await deps.db.deleteFrom('sessions').where('id', '=', hashToken(old)).execute();
+  const token = newToken();
+  const now = deps.clock.now();
+  await deps.db
+    .insertInto('sessions')
+    .values({
+      id: hashToken(token),
+      account_id: accountId,
+      data: JSON.stringify({}),
+      created_at: now,
+      last_seen_at: now,
+      expires_at: new Date(now.getTime() + deps.config.sessionAbsoluteMs),
+      ip: req.ip,
+      user_agent: (req.headers['user-agent'] ?? '').slice(0, 300),
+    })
+    .execute();
+  reply.setCookie(SESSION_COOKIE, token, cookieOptions(deps));
+}
+
+export function cookieOptions(deps: Deps) {
+  return {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: deps.config.baseUrl.startsWith('https://'),
+  };
+}
+
+export async function endSession(deps: Deps, req: FastifyRequest, reply: FastifyReply) {
+  if (req.session) await deps.db.deleteFrom('sessions').where('id', '=', req.session.id).execute();
+  reply.clearCookie(SESSION_COOKIE, { path: '/' });
+}
+
+export async function endAllSessions(deps: Deps, accountId: number) {
+  await deps.db.deleteFrom('sessions').where('account_id', '=', accountId).execute();
+}
+
+export async function setSessionData(deps: Deps, req: FastifyRequest, patch: Record<string, unknown>) {
+  if (!req.session) return;
+  req.session.data = { ...req.session.data, ...patch };
+  await deps.db
+    .updateTable('sessions')
+    .set({ data: JSON.stringify(req.session.data) })
+    .where('id', '=', req.session.id)
+    .execute();
+}
+
+async function fromBearer(deps: Deps, header: string): Promise<Viewer | null> {
+  const token = header.slice('Bearer '.length).trim();
+  if (!token) return null;
+  const row = await deps.db
+    .selectFrom('api_tokens')
+    .select(['id', 'account_id', 'role_grant_id', 'expires_at', 'revoked_at', 'last_used_at'])
+    .where('token_hash', '=', hashToken(token))
+    .executeTakeFirst();
+  const now = deps.clock.now();
+  if (!row || row.revoked_at || (row.expires_at && row.expires_at <= now)) return null;
+  if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > TOUCH_EVERY_MS) {
+    await deps.db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.id).execute();
+  }
+  const viewer = await loadViewer(deps.db, row.account_id, 'token');
+  return viewer ? restrictToGrant(viewer, row.role_grant_id) : null;
+}
+
+async function sessionPlugin(app: FastifyInstance, opts: { deps: Deps }) {
+  const { deps } = opts;
+  app.decorateRequest('viewer', null);
+  app.decorateRequest('session', null);
+
+  app.addHook('onRequest', async (req) => {
+    if (req.url.startsWith('/assets/') || req.url === '/healthz') return;
+    const auth = req.headers.authorization;
+    if (auth?.startsWith('Bearer ') && req.url.startsWith('/api/')) {
+      req.viewer = await fromBearer(deps, auth);
+      return;
+    }
+    const token = req.cookies[SESSION_COOKIE];
+    if (!token) return;
+    const id = hashToken(token);
+    const now = deps.clock.now();
+    const row = await deps.db
+      .selectFrom('sessions')
+      .select(['id', 'account_id', 'data', 'last_seen_at', 'expires_at'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) return;
+    const idleExpired = now.getTime() - row.last_seen_at.getTime() > deps.config.sessionIdleMs;
+    if (idleExpired || row.expires_at <= now) {
+      await deps.db.deleteFrom('sessions').where('id', '=', id).execute();
+      return;
+    }
+    const viewer = await loadViewer(deps.db, row.account_id, 'session');
+    if (!viewer) return;
+    req.viewer = viewer;
+    req.session = { id, data: row.data };
+    // Touch at most once a minute: enough for the idle time-out, without a write per request.
+    if (now.getTime() - row.last_seen_at.getTime() > TOUCH_EVERY_MS) {
+      await deps.db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
+    }
+  });
+}
+
+export default fp(sessionPlugin, { name: 'leadwell-session' });
