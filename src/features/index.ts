@@ -1,6 +1,17 @@
 import type { Feature } from '../feature.ts';
+import { accountsFeature } from './accounts/routes.ts';
+import { auditFeature } from './audit/routes.ts';
 import { homeFeature } from './home/routes.ts';
+import { organisationsFeature } from './organisations/routes.ts';
+import { peopleFeature } from './people/routes.ts';
 import { systemFeature } from './system/routes.ts';
 
 /** The one registration list: every feature of the web app, in order. */
-export const features: Feature[] = [systemFeature, homeFeature];
+export const features: Feature[] = [
+  systemFeature,
+  homeFeature,
+  accountsFeature,
+  organisationsFeature,
+  peopleFeature,
+  auditFeature,
+];
