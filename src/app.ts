@@ -50,6 +50,8 @@ export async function buildApp(
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
+        // The NHS design system's Frutiger fonts are served by NHS England; without them pages fall back to Arial.
+        fontSrc: ["'self'", 'https://assets.nhs.uk'],
         formAction: ["'self'"],
         frameAncestors: ["'none'"],
         objectSrc: ["'none'"],

@@ -1,0 +1,72 @@
+import { existsSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, expect } from 'vitest';
+import { buildApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { createDeps, type Deps } from '../src/deps.ts';
+import { testDatabase } from '../test/helpers.ts';
+
+const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+
+/** Debian's Chromium, driven by playwright-core (which never downloads a browser of its own). */
+export function chromiumPath(): string {
+  const found = candidates.find((p) => p && existsSync(p));
+  if (!found) {
+    throw new Error(
+      'The browser tests need Chromium and none was found.\n' +
+        'Install it with:  sudo apt-get update && sudo apt-get install -y chromium\n' +
+        'or point CHROMIUM_PATH at a Chromium or Chrome binary.',
+    );
+  }
+  return found;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+export interface LiveApp {
+  deps: Deps;
+  baseUrl: string;
+}
+
+/** The real app on a real port (127.0.0.1 only), on a fresh database cloned from the migrated template. */
+export async function liveApp(opts: { demoMode?: boolean; env?: Record<string, string> } = {}): Promise<LiveApp> {
+  const url = await testDatabase();
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: url, ...opts.env });
+  const deps = createDeps(config, url);
+  const app = await buildApp(deps, { demoMode: opts.demoMode ?? false });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as { port: number };
+  afterAll(async () => {
+    await app.close();
+    await deps.close();
+  });
+  return { deps, baseUrl: `http://127.0.0.1:${port}` };
+}
+
+/** axe-core against WCAG 2.0/2.1/2.2 A and AA: the page must have no violations. */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+  const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  expect(summary, `axe violations on ${page.url()}`).toEqual([]);
+}
+
+/** A page in its own browser context (axe needs one; cookies never leak between journeys). */
+export async function newPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext();
+  return context.newPage();
+}
