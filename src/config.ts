@@ -6,51 +6,37 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const schema = z
-  .object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    HOST: z.string().default('127.0.0.1'),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    BASE_URL: z.url().optional(),
-    DATABASE_URL: z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
-      .optional(),
-    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-    DATA_DIR: z.string().default('./data'),
-    SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-    SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(30),
-    SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).default(12),
-    DEMO_MODE: bool.optional(),
-    LOAD_DEMO_DATA: bool.default(true),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    TRUST_PROXY: bool.default(false),
-    SMTP_URL: z.string().optional(),
-    MAIL_FROM: z.string().default('Leadwell <no-reply@leadwell.invalid>'),
-    OIDC_ISSUER: z.url().optional(),
-    OIDC_CLIENT_ID: z.string().optional(),
-    OIDC_CLIENT_SECRET: z.string().optional(),
-    OIDC_MATCH_CLAIM: z.string().default('email'),
-    OIDC_SCOPES: z.string().default('openid email profile'),
-    OIDC_LABEL: z.string().default('Sign in with your NHS account'),
-    DISCLOSURE_MIN: z.coerce.number().int().min(1).default(8),
-    SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
-    SIGNIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
-    RATE_LIMIT_SIGNIN_PER_MINUTE: z.coerce.number().int().min(1).default(20),
-  })
-  .superRefine((env, ctx) => {
-    if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required in production' });
-    }
-    const oidc = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET];
-    if (oidc.some(Boolean) && !oidc.every(Boolean)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['OIDC_ISSUER'],
-        message: 'OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together',
-      });
-    }
-  });
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  BASE_URL: z.url().optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATA_DIR: z.string().default('./data'),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(30),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).default(12),
+  DEMO_MODE: bool.optional(),
+  LOAD_DEMO_DATA: bool.default(true),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: bool.default(false),
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default('Leadwell <no-reply@leadwell.invalid>'),
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+  OIDC_MATCH_CLAIM: z.string().default('email'),
+  OIDC_SCOPES: z.string().default('openid email profile'),
+  OIDC_LABEL: z.string().default('Sign in with your NHS account'),
+  DISCLOSURE_MIN: z.coerce.number().int().min(1).default(8),
+  SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  SIGNIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
+  RATE_LIMIT_SIGNIN_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+});
 
 export type Config = ReturnType<typeof toConfig>;
 
@@ -99,9 +85,23 @@ export class ConfigError extends Error {}
 /** Parse the environment once; on failure name every variable that is wrong. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(environment)'}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`);
+  problems.push(...crossChecks(env));
+  if (problems.length || !parsed.success) {
+    throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   }
   return toConfig(parsed.data);
+}
+
+/** Rules across variables, checked on the raw values so that every problem is reported at once. */
+function crossChecks(env: Record<string, string | undefined>): string[] {
+  const out: string[] = [];
+  if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) out.push('SESSION_SECRET: is required in production');
+  const oidc = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET];
+  if (oidc.some(Boolean) && !oidc.every(Boolean)) {
+    out.push('OIDC_ISSUER: OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together');
+  }
+  return out;
 }
