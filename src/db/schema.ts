@@ -207,6 +207,16 @@ export interface AppSettingsTable {
   value: Json<unknown>;
 }
 
+export interface OrganisationStatsTable {
+  organisation_id: number;
+  staff: number;
+  managers: number;
+  wte: ColumnType<string, string | number, string | number>;
+  joiners_12m: number;
+  leavers_12m: number;
+  refreshed_at: Timestamp;
+}
+
 export interface DB {
   organisations: OrganisationsTable;
   organisation_parent_history: OrganisationParentHistoryTable;
@@ -223,9 +233,19 @@ export interface DB {
   mail_outbox: MailOutboxTable;
   staff_imports: StaffImportsTable;
   app_settings: AppSettingsTable;
+  organisation_stats: OrganisationStatsTable;
+  sign_in_throttle: SignInThrottleTable;
 }
 
 export type Organisation = Selectable<OrganisationsTable>;
 export type NewOrganisation = Insertable<OrganisationsTable>;
 export type Person = Selectable<PeopleTable>;
 export type Assignment = Selectable<AssignmentsTable>;
+
+/** Failed sign-ins for email addresses without an account (accounts feature). */
+export interface SignInThrottleTable {
+  email_hash: string;
+  failed_attempts: Generated<number>;
+  locked_until: Timestamp | null;
+  updated_at: Timestamp;
+}

@@ -42,6 +42,12 @@ export const homeCards: HomeCard[] = [
     description: 'Messages the service has sent or would send (when no mail server is configured).',
     permission: { action: 'outbox:read' },
   },
+  {
+    href: '/account/tokens',
+    heading: 'API tokens',
+    description: 'Create and revoke personal tokens for scripts and other systems to use the Leadwell API.',
+    permission: { action: 'api-tokens:manage' },
+  },
 ];
 
 export function homeSections(can: (p: Permission) => boolean): HomeCard[] {

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext, Feature } from '../../feature.ts';
 import { authorise, roleLabels, rolesOf } from '../../plugins/access.ts';
+import { dashboardFor } from '../dashboard/dashboard.ts';
 import { homeSections } from './home.ts';
 
-async function routes(app: FastifyInstance, { demoMode }: AppContext) {
+async function routes(app: FastifyInstance, { deps, demoMode }: AppContext) {
   app.get('/', async (req, reply) => {
     const viewer = req.viewer;
     if (!viewer) return reply.render('features/home/views/landing.njk', { title: 'Grow and keep good NHS managers' });
@@ -11,8 +12,8 @@ async function routes(app: FastifyInstance, { demoMode }: AppContext) {
     return reply.render('features/home/views/home.njk', {
       title: 'Home',
       roles: rolesOf(viewer).map((r) => roleLabels[r]),
-      grants: viewer.grants,
       sections,
+      dashboard: await dashboardFor(deps.db, viewer),
     });
   });
 
