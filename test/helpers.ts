@@ -5,7 +5,7 @@ import { afterAll, inject } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { withDatabase } from '../src/db/database.ts';
-import { createDeps, type Deps } from '../src/deps.ts';
+import { type Clock, createDeps, type Deps } from '../src/deps.ts';
 import type { Feature } from '../src/feature.ts';
 import { hashToken, newToken, SESSION_COOKIE } from '../src/plugins/session.ts';
 
@@ -35,11 +35,11 @@ export interface TestContext {
 
 /** Real deps and the real app on a fresh database. Environment overrides go through the real config parser. */
 export async function testApp(
-  opts: { env?: Record<string, string>; demoMode?: boolean; features?: Feature[] } = {},
+  opts: { env?: Record<string, string>; demoMode?: boolean; features?: Feature[]; clock?: Clock } = {},
 ): Promise<TestContext> {
   const url = await testDatabase();
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: url, ...opts.env });
-  const deps = createDeps(config, url);
+  const deps = createDeps(config, url, { clock: opts.clock });
   const app = await buildApp(deps, { demoMode: opts.demoMode ?? false }, opts.features);
   await app.ready();
   afterAll(async () => {

@@ -44,6 +44,8 @@ export interface TeamsTable {
   kind: Generated<'directorate' | 'division' | 'department' | 'team'>;
   closed_on: string | null;
   created_at: Timestamp;
+  /** Created by the synthetic data generator (migration 20261126_1500). */
+  synthetic: Generated<boolean>;
 }
 
 export interface PeopleTable {
@@ -58,6 +60,8 @@ export interface PeopleTable {
   age_band: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Created by the synthetic data generator (migration 20261126_1500). */
+  synthetic: Generated<boolean>;
 }
 
 export type Band =
@@ -200,6 +204,8 @@ export interface StaffImportsTable {
   ended: Generated<number>;
   errors: Json<unknown[]>;
   created_at: Timestamp;
+  /** Added by 20261126_1300_staff_import_log: all errors, where `errors` keeps the first 1,000. */
+  error_count: Generated<number>;
 }
 
 export interface AppSettingsTable {
