@@ -1,5 +1,6 @@
 import type { Feature } from '../feature.ts';
 import { accountsFeature } from './accounts/routes.ts';
+import { apiTokensFeature } from './api-tokens/routes.ts';
 import { auditFeature } from './audit/routes.ts';
 import { homeFeature } from './home/routes.ts';
 import { organisationsFeature } from './organisations/routes.ts';
@@ -14,4 +15,5 @@ export const features: Feature[] = [
   organisationsFeature,
   peopleFeature,
   auditFeature,
+  apiTokensFeature,
 ];

@@ -23,6 +23,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     viewer: Viewer | null;
     session: SessionState | null;
+    /** Why an API request has no viewer (unknown, expired or revoked token…), for a precise 401. */
+    authProblem: string | null;
   }
 }
 
@@ -82,35 +84,57 @@ export async function setSessionData(deps: Deps, req: FastifyRequest, patch: Rec
     .execute();
 }
 
-async function fromBearer(deps: Deps, header: string): Promise<Viewer | null> {
-  const token = header.slice('Bearer '.length).trim();
-  if (!token) return null;
+const NO_TOKEN = 'This endpoint needs an API token: send the header "Authorization: Bearer <token>"';
+
+/**
+ * The viewer of an API token, narrowed to the one role the token was created with; or why there is none.
+ * Only for /api/ requests: a token never signs anyone in to the web pages.
+ */
+async function fromBearer(deps: Deps, token: string): Promise<{ viewer: Viewer | null; problem?: string }> {
+  if (!token) return { viewer: null, problem: NO_TOKEN };
   const row = await deps.db
     .selectFrom('api_tokens')
     .select(['id', 'account_id', 'role_grant_id', 'expires_at', 'revoked_at', 'last_used_at'])
     .where('token_hash', '=', hashToken(token))
     .executeTakeFirst();
   const now = deps.clock.now();
-  if (!row || row.revoked_at || (row.expires_at && row.expires_at <= now)) return null;
+  if (!row) return { viewer: null, problem: 'The API token is not recognised' };
+  if (row.revoked_at) return { viewer: null, problem: 'The API token has been revoked' };
+  if (row.expires_at && row.expires_at <= now) return { viewer: null, problem: 'The API token has expired' };
+  const viewer = await loadViewer(deps.db, row.account_id, 'token');
+  if (!viewer) return { viewer: null, problem: 'The account of this API token is disabled' };
+  const restricted = restrictToGrant(viewer, row.role_grant_id);
+  if (!restricted) {
+    return { viewer: null, problem: 'The role this API token was created with has been removed from its account' };
+  }
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > TOUCH_EVERY_MS) {
     await deps.db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.id).execute();
   }
-  const viewer = await loadViewer(deps.db, row.account_id, 'token');
-  return viewer ? restrictToGrant(viewer, row.role_grant_id) : null;
+  return { viewer: { ...restricted, tokenId: row.id } };
 }
 
 async function sessionPlugin(app: FastifyInstance, opts: { deps: Deps }) {
   const { deps } = opts;
   app.decorateRequest('viewer', null);
   app.decorateRequest('session', null);
+  app.decorateRequest('authProblem', null);
 
   app.addHook('onRequest', async (req) => {
     if (req.url.startsWith('/assets/') || req.url === '/healthz') return;
-    const auth = req.headers.authorization;
-    if (auth?.startsWith('Bearer ') && req.url.startsWith('/api/')) {
-      req.viewer = await fromBearer(deps, auth);
+    const isApi = req.url.startsWith('/api/');
+    // The scheme is case-insensitive (RFC 9110), so "bearer" works as well as "Bearer".
+    const bearer = isApi ? /^Bearer(?:\s+(.*))?$/i.exec(req.headers.authorization ?? '') : null;
+    if (bearer) {
+      const { viewer, problem } = await fromBearer(deps, (bearer[1] ?? '').trim());
+      req.viewer = viewer;
+      req.authProblem = problem ?? null;
       return;
     }
+    await fromCookie(req);
+    if (isApi && !req.viewer) req.authProblem = NO_TOKEN;
+  });
+
+  async function fromCookie(req: FastifyRequest) {
     const token = req.cookies[SESSION_COOKIE];
     if (!token) return;
     const id = hashToken(token);
@@ -134,7 +158,7 @@ async function sessionPlugin(app: FastifyInstance, opts: { deps: Deps }) {
     if (now.getTime() - row.last_seen_at.getTime() > TOUCH_EVERY_MS) {
       await deps.db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
     }
-  });
+  }
 }
 
 export default fp(sessionPlugin, { name: 'leadwell-session' });

@@ -21,7 +21,7 @@ export const forbidden = () => new HttpError(403, 'You do not have permission to
  * Returns the viewer so handlers can use it without a null check.
  */
 export function guard(req: FastifyRequest, permission: Permission, opts: { demoMode?: boolean } = {}): Viewer {
-  if (!req.viewer) throw new HttpError(401, 'Sign in to continue');
+  if (!req.viewer) throw new HttpError(401, req.authProblem ?? 'Sign in to continue');
   if (!authorise(req.viewer, permission, opts)) throw forbidden();
   return req.viewer;
 }
