@@ -49,12 +49,14 @@ export interface LiveApp {
 }
 
 /** The real app on a real port (127.0.0.1 only), on a fresh database cloned from the migrated template. */
-export async function liveApp(opts: { demoMode?: boolean; env?: Record<string, string> } = {}): Promise<LiveApp> {
+export async function liveApp(
+  opts: { demoMode?: boolean; env?: Record<string, string>; port?: number } = {},
+): Promise<LiveApp> {
   const url = await testDatabase();
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: url, ...opts.env });
   const deps = createDeps(config, url);
   const app = await buildApp(deps, { demoMode: opts.demoMode ?? false });
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  await app.listen({ host: '127.0.0.1', port: opts.port ?? 0 });
   const { port } = app.server.address() as { port: number };
   afterAll(async () => {
     await app.close();

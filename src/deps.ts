@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import pino from 'pino';
 import type { Config } from './config.ts';
 import { connect, type Database } from './db/database.ts';
@@ -34,6 +35,8 @@ export type Logger = ReturnType<typeof createLogger>;
 export interface Deps {
   config: Config;
   db: Database;
+  /** The pg pool behind `db`, for what Kysely cannot do: COPY streams (staff import). */
+  pool: pg.Pool;
   logger: Logger;
   clock: Clock;
   mail: Mailer;
@@ -52,6 +55,7 @@ export function createDeps(
   return {
     config,
     db: handle.db,
+    pool: handle.pool,
     logger,
     clock: overrides.clock ?? systemClock,
     mail,

@@ -1,48 +1,24 @@
-import http from 'node:http';
-import Provider from 'oidc-provider';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeAccount } from '../../../test/factories.ts';
 import { Client, testApp } from '../../../test/helpers.ts';
+import { startTestProvider } from '../../../test/oidc-provider.ts';
 import { freePort } from '../../db/database.ts';
 import { SESSION_COOKIE } from '../../plugins/session.ts';
 
-// A real OpenID provider (oidc-provider) on 127.0.0.1, with its development login and consent pages.
 const APP = 'http://localhost:3000';
-const port = await freePort();
-const issuer = `http://127.0.0.1:${port}`;
 const identities: Record<string, { email?: string; email_verified?: boolean }> = {
   'nhs-uid-0001': { email: 'oidc.person@example.nhs.uk', email_verified: true },
   'nhs-uid-0002': { email: 'stranger@example.nhs.uk', email_verified: true },
   'nhs-uid-0003': { email: 'unverified@example.nhs.uk', email_verified: false },
 };
-const provider = new Provider(issuer, {
-  clients: [
-    {
-      client_id: 'leadwell-test',
-      client_secret: 'a-client-secret-for-the-test-provider',
-      redirect_uris: [`${APP}/sign-in/oidc/callback`],
-      grant_types: ['authorization_code'],
-      response_types: ['code'],
-    },
-  ],
-  async findAccount(_ctx: unknown, sub: string) {
-    return { accountId: sub, claims: async () => ({ sub, ...identities[sub] }) };
-  },
-  claims: { openid: ['sub'], email: ['email', 'email_verified'] },
-  cookies: { keys: ['oidc-test-cookie-key'] },
-  ttl: { Interaction: 600, Session: 600, Grant: 600, AccessToken: 600, IdToken: 600 },
-  features: { devInteractions: { enabled: true } },
-});
-const server = http.createServer(provider.callback());
-await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+const { issuer, clientId, clientSecret } = await startTestProvider(`${APP}/sign-in/oidc/callback`, identities);
 
 const ctx = await testApp({
   env: {
     BASE_URL: APP,
     OIDC_ISSUER: issuer,
-    OIDC_CLIENT_ID: 'leadwell-test',
-    OIDC_CLIENT_SECRET: 'a-client-secret-for-the-test-provider',
+    OIDC_CLIENT_ID: clientId,
+    OIDC_CLIENT_SECRET: clientSecret,
     OIDC_LABEL: 'Sign in with your NHS account',
   },
 });
