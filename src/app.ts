@@ -35,7 +35,6 @@ export async function buildApp(
     loggerInstance: deps.logger,
     trustProxy: deps.config.trustProxy,
     bodyLimit: 1024 * 1024,
-    disableRequestLogging: deps.config.env === 'test',
     // Never echo request bodies in errors.
     return503OnClosing: true,
   });

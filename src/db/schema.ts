@@ -204,7 +204,7 @@ export interface StaffImportsTable {
   ended: Generated<number>;
   errors: Json<unknown[]>;
   created_at: Timestamp;
-  /** Added by 20261126_1300_staff_import_log: all errors, where `errors` keeps the first 1,000. */
+  /** Added by 20261126_1760_staff_import_log: all errors, where `errors` keeps the first 1,000. */
   error_count: Generated<number>;
 }
 
@@ -241,6 +241,14 @@ export interface DB {
   app_settings: AppSettingsTable;
   organisation_stats: OrganisationStatsTable;
   sign_in_throttle: SignInThrottleTable;
+  frameworks: FrameworksTable;
+  framework_versions: FrameworkVersionsTable;
+  framework_domains: FrameworkDomainsTable;
+  framework_competencies: FrameworkCompetenciesTable;
+  framework_indicators: FrameworkIndicatorsTable;
+  framework_scale_levels: FrameworkScaleLevelsTable;
+  framework_level_descriptors: FrameworkLevelDescriptorsTable;
+  framework_required_levels: FrameworkRequiredLevelsTable;
 }
 
 export type Organisation = Selectable<OrganisationsTable>;
@@ -254,4 +262,230 @@ export interface SignInThrottleTable {
   failed_attempts: Generated<number>;
   locked_until: Timestamp | null;
   updated_at: Timestamp;
+}
+
+// Competency frameworks (migration 20261126_1800_frameworks; feature src/features/frameworks).
+export type FrameworkStatus = 'draft' | 'published' | 'retired';
+export type ManagementLevel = 'first_line' | 'middle' | 'senior' | 'executive' | 'board';
+
+export interface FrameworksTable {
+  id: Generated<number>;
+  key: string;
+  title: string;
+  description: Generated<string>;
+  owner: Generated<string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface FrameworkVersionsTable {
+  id: Generated<number>;
+  framework_id: number;
+  version: number;
+  status: Generated<FrameworkStatus>;
+  title: string;
+  description: Generated<string>;
+  owner: Generated<string>;
+  notes: Generated<string>;
+  source: Generated<string>;
+  is_starter: Generated<boolean>;
+  based_on_version_id: number | null;
+  proficient_value: number | null;
+  green_within: Generated<number>;
+  amber_within: Generated<number>;
+  created_at: Timestamp;
+  created_by: number | null;
+  published_at: Timestamp | null;
+  published_by: number | null;
+  retired_at: Timestamp | null;
+  retired_by: number | null;
+}
+
+export interface FrameworkDomainsTable {
+  id: Generated<number>;
+  version_id: number;
+  position: number;
+  code: string;
+  title: string;
+  description: Generated<string>;
+}
+
+export interface FrameworkCompetenciesTable {
+  id: Generated<number>;
+  version_id: number;
+  domain_id: number;
+  position: number;
+  code: string;
+  title: string;
+  description: Generated<string>;
+}
+
+export interface FrameworkIndicatorsTable {
+  id: Generated<number>;
+  version_id: number;
+  competency_id: number;
+  position: number;
+  text: string;
+}
+
+export interface FrameworkScaleLevelsTable {
+  id: Generated<number>;
+  version_id: number;
+  position: number;
+  value: number | null;
+  label: string;
+  descriptor: Generated<string>;
+}
+
+export interface FrameworkLevelDescriptorsTable {
+  version_id: number;
+  competency_id: number;
+  scale_level_id: number;
+  text: string;
+}
+
+export interface FrameworkRequiredLevelsTable {
+  id: Generated<number>;
+  version_id: number;
+  management_level: ManagementLevel;
+  domain_id: number | null;
+  competency_id: number | null;
+  required_value: number;
+}
+
+// Reporting burden (migration 20261126_1900_burden; feature src/features/burden). Merged into DB above.
+type Numeric = ColumnType<string, string | number, string | number>;
+type NullableNumeric = ColumnType<string | null, string | number | null, string | number | null>;
+
+export type ReturnScope = 'national' | 'regional' | 'icb' | 'local';
+export type RequestingBody =
+  | 'nhse_national'
+  | 'nhse_regional'
+  | 'icb'
+  | 'dhsc'
+  | 'cqc'
+  | 'nhs_resolution'
+  | 'royal_college'
+  | 'local_authority'
+  | 'other';
+export type ReturnFrequency = 'weekly' | 'monthly' | 'quarterly' | 'annual' | 'ad_hoc';
+
+export interface BurdenReturnsTable {
+  id: Generated<number>;
+  name: string;
+  requesting_body: RequestingBody;
+  legal_basis: string;
+  mandatory: boolean;
+  approval_ref: string | null;
+  frequency: ReturnFrequency;
+  ad_hoc_cycles: number | null;
+  deadline_rule: string;
+  submission_route: string;
+  start_date: string;
+  sunset_date: string | null;
+  scope: ReturnScope;
+  scope_org_id: number | null;
+  owner_org_id: number | null;
+  created_by: number | null;
+  updated_by: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface BurdenDataItemsTable {
+  id: Generated<number>;
+  name: string;
+  normalised_name: string;
+  definition: string | null;
+  unit: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface BurdenReturnItemsTable {
+  return_id: number;
+  data_item_id: number;
+}
+
+export interface BurdenEffortsTable {
+  id: Generated<number>;
+  organisation_id: number;
+  return_id: number;
+  effective_from: string;
+  recorded_by: number | null;
+  recorded_at: Timestamp;
+}
+
+export interface BurdenEffortLinesTable {
+  effort_id: number;
+  position: number;
+  role: string;
+  band: Band;
+  hours_per_cycle: Numeric;
+}
+
+export interface PayScalesTable {
+  id: Generated<number>;
+  scale: string;
+  band: string;
+  valid_from: string;
+  valid_to: string | null;
+  annual_min: Numeric;
+  annual_max: Numeric;
+  on_cost_percent: Numeric;
+  source: string;
+  loaded_at: Timestamp;
+}
+
+export interface BurdenOrgReturnsTable {
+  organisation_id: number;
+  return_id: number;
+  effort_from: string;
+  hours_per_cycle: Numeric;
+  cycles_per_year: Numeric;
+  hours_year: Numeric;
+  cost_year: Numeric;
+  uncosted_hours_year: Numeric;
+  scales: string | null;
+  refreshed_at: Timestamp;
+}
+
+export interface BurdenAreaSummaryTable {
+  level: 'organisation' | 'icb' | 'region' | 'nation';
+  area_id: number;
+  dimension: 'total' | 'body' | 'return';
+  key: string;
+  hours_year: Numeric;
+  cost_year: Numeric;
+  uncosted_hours_year: Numeric;
+  organisations: number;
+  managers: number | null;
+  refreshed_at: Timestamp;
+}
+
+export interface BurdenOverlapGroupsTable {
+  id: Generated<number>;
+  kind: 'exact' | 'near';
+  item_ids: number[];
+  return_ids: number[];
+  min_similarity: NullableNumeric;
+  refreshed_at: Timestamp;
+}
+
+export interface BurdenReturnDuplicatesTable {
+  return_id: number;
+  national_return_id: number;
+}
+
+export interface DB {
+  burden_returns: BurdenReturnsTable;
+  burden_data_items: BurdenDataItemsTable;
+  burden_return_items: BurdenReturnItemsTable;
+  burden_efforts: BurdenEffortsTable;
+  burden_effort_lines: BurdenEffortLinesTable;
+  pay_scales: PayScalesTable;
+  burden_org_returns: BurdenOrgReturnsTable;
+  burden_area_summary: BurdenAreaSummaryTable;
+  burden_overlap_groups: BurdenOverlapGroupsTable;
+  burden_return_duplicates: BurdenReturnDuplicatesTable;
 }

@@ -169,14 +169,15 @@ export function personScope(v: Viewer) {
 }
 
 /**
- * For viewers whose scope is bounded (themselves, their direct reports, the organisations they administer):
- * the same people as personScope, as an array of ids a list can start from. Use it together with
- * personScope, never instead of it. Without it, a line manager's list walks the name index over all
- * 1.35M people to find their ten reports. Undefined for area-wide scopes (ICB, region, nation), where
- * the name index finds a page of people quickly. Keep in step with personScope.
+ * For viewers whose scope is bounded (themselves, their direct reports, the organisations or the ICB they
+ * look after: at most some tens of thousands of people): the same people as personScope, as an array of
+ * ids a list can start from. Use it together with personScope, never instead of it. Without it, a line
+ * manager's list walks the name index over all 1.35M people to find their ten reports, and a filter that
+ * matches few people in an ICB walks it all. Undefined for regional and national scopes, where the name
+ * index finds a page of people quickly. Keep in step with personScope.
  */
 export function personScopeSeed(v: Viewer) {
-  if (hasRole(v, 'national_admin') || hasRole(v, 'icb_lead') || hasRole(v, 'regional_lead')) return undefined;
+  if (hasRole(v, 'national_admin') || hasRole(v, 'regional_lead')) return undefined;
   const orgAdmin = grantOrgs(v, 'org_admin');
   return (eb: PeopleEB) => {
     const parts = [];
@@ -185,7 +186,13 @@ export function personScopeSeed(v: Viewer) {
       parts.push(sql`SELECT person_id FROM assignments
         WHERE end_date IS NULL AND line_manager_assignment_id = ANY(${v.managerAssignmentIds}::bigint[])`);
     }
-    if (orgAdmin.length > 0) parts.push(sql`SELECT person_id FROM assignments WHERE organisation_id = ANY(${orgAdmin}::int[])`);
+    if (orgAdmin.length > 0) {
+      parts.push(sql`SELECT person_id FROM assignments WHERE organisation_id = ANY(${orgAdmin}::int[])`);
+    }
+    if (icb.length > 0) {
+      parts.push(sql`SELECT sa.person_id FROM assignments sa JOIN organisations so ON so.id = sa.organisation_id
+        WHERE sa.end_date IS NULL AND so.icb_id = ANY(${icb}::int[])`);
+    }
     if (parts.length === 0) return sql<SqlBool>`false`;
     return sql<SqlBool>`${eb.ref('p.id')} = ANY(ARRAY(${sql.join(parts, sql` UNION ALL `)}))`;
   };
@@ -209,6 +216,7 @@ export async function loadViewer(db: Database, accountId: number, via: Viewer['v
     .select(['id', 'person_id', 'display_name', 'email', 'is_demo', 'status'])
     .where('id', '=', accountId)
     .executeTakeFirst();
+  const icb = grantOrgs(v, 'icb_lead');
   if (account?.status !== 'active') return null;
   const grants = await db
     .selectFrom('role_grants as g')

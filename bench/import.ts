@@ -1,0 +1,144 @@
+// Staff import throughput against PostgreSQL COPY of the same file into an unindexed table (goal: within 2×).
+import { createReadStream, createWriteStream } from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Deps } from '../src/deps.ts';
+import { importStaff } from '../src/features/people/import.ts';
+
+const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 150_000);
+const header = [
+  'Assignment Number',
+  'Employee Number',
+  'First Name',
+  'Last Name',
+  'Email Address',
+  'Position Title',
+  'Organisation',
+  'Staff Group',
+  'Pay Band',
+  'Contracted WTE',
+  'Supervisor Assignment Number',
+  'Assignment Start Date',
+  'Ethnic Origin',
+  'Disability',
+  'Gender',
+  'Age Band',
+];
+const given = ['Amelia', 'Mohammed', 'Olivia', 'Oliver', 'Priya', 'Kwame', 'Siobhan', 'Tomasz', 'Grace', 'Arjun'];
+const family = ['Smith', 'Khan', 'Jones', 'Patel', 'Williams', 'Okafor', 'Brown', 'Nowak', 'Taylor', 'Begum'];
+const groups = ['03', '07', '08', '01', '04', '05', '09'];
+const bands = ['2', '3', '4', '5', '6', '7', '8a'];
+
+async function writeFile(file: string, rows: number) {
+  const out = createWriteStream(file);
+  out.write(`${header.join(',')}\n`);
+  for (let i = 0; i < rows; i++) {
+    const n = String(i + 1).padStart(8, '0');
+    // A reporting tree ten wide: row i reports to row (i - 1) / 10.
+    const supervisor = i === 0 ? '' : `${String(Math.floor((i - 1) / 10) + 1).padStart(8, '0')}-1`;
+    const line = [
+      `${n}-1`,
+      `BEN${n}`,
+      given[i % 10],
+      family[(i * 7) % 10],
+      `bench.${n}@bench.nhs.example`,
+      i % 10 === 0 ? 'Team Manager' : 'Staff Nurse',
+      `Department ${i % 50}`,
+      groups[i % groups.length],
+      bands[i % bands.length],
+      i % 5 === 0 ? '0.60' : '1.00',
+      supervisor,
+      `${String((i % 28) + 1).padStart(2, '0')}/0${(i % 9) + 1}/20${10 + (i % 15)}`,
+      i % 4 === 0 ? 'H - Asian or Asian British - Indian' : 'A - White - British',
+      i % 25 === 0 ? 'Yes' : 'No',
+      i % 3 === 0 ? 'Male' : 'Female',
+      '36-40',
+    ].join(',');
+    if (!out.write(`${line}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  await new Promise<void>((resolve, reject) => out.end((err?: Error) => (err ? reject(err) : resolve())));
+}
+
+export async function benchImport(deps: Deps, outDir: string, log: (m: string) => void) {
+  const file = path.join(outDir, `staff-${ROWS}.csv`);
+  await writeFile(file, ROWS);
+  log(`Staff import: ${ROWS.toLocaleString('en-GB')} rows in ${file}`);
+
+  // Baseline: COPY the same file into a table with the same columns and no index.
+  const client = await deps.pool.connect();
+  let copySeconds: number;
+  try {
+    await client.query('DROP TABLE IF EXISTS bench_copy_baseline');
+    await client.query(`CREATE TABLE bench_copy_baseline (${header.map((_, i) => `c${i} text`).join(', ')})`);
+    const t0 = performance.now();
+    await pipeline(
+      createReadStream(file),
+      client.query(copyFrom('COPY bench_copy_baseline FROM STDIN WITH (FORMAT csv, HEADER true)')),
+    );
+    copySeconds = (performance.now() - t0) / 1000;
+    await client.query('DROP TABLE bench_copy_baseline');
+  } finally {
+    client.release();
+  }
+
+  const org = await deps.db
+    .insertInto('organisations')
+    .values({ code: 'ZZBENCH', name: 'Benchmark Trust', kind: 'trust', source: 'bench' })
+    .onConflict((oc) => oc.column('code').doUpdateSet({ name: 'Benchmark Trust' }))
+    .returning(['id', 'code'])
+    .executeTakeFirstOrThrow();
+  await removeBenchRows(deps, org.id);
+
+  const run = async () => {
+    const t0 = performance.now();
+    const report = await importStaff(deps, {
+      organisation: org,
+      source: createReadStream(file),
+      filename: path.basename(file),
+      mapping: [],
+      actor: { label: 'npm run bench' },
+      expectedRows: ROWS,
+    });
+    return { seconds: (performance.now() - t0) / 1000, report };
+  };
+  const first = await run();
+  if (first.report.status !== 'applied')
+    throw new Error(`bench import rejected: ${JSON.stringify(first.report.errors.slice(0, 5))}`);
+  const again = await run();
+  await removeBenchRows(deps, org.id);
+
+  const result = {
+    rows: ROWS,
+    copySeconds: round(copySeconds),
+    importSeconds: round(first.seconds),
+    reimportSeconds: round(again.seconds),
+    ratio: round(first.seconds / copySeconds),
+    rowsPerSecond: Math.round(ROWS / first.seconds),
+    created: first.report.created,
+    unchangedOnReimport: again.report.unchanged,
+  };
+  log(
+    `COPY baseline ${result.copySeconds} s; import ${result.importSeconds} s (${result.ratio}× COPY, ${result.rowsPerSecond.toLocaleString('en-GB')} rows/s); re-import of the same file ${result.reimportSeconds} s (${result.unchangedOnReimport} unchanged)`,
+  );
+  return result;
+}
+
+async function removeBenchRows(deps: Deps, orgId: number) {
+  // Every person the benchmark file creates has an employee number starting BEN.
+  await deps.db.transaction().execute(async (trx) => {
+    const assignments = trx.selectFrom('assignments').select('id').where('organisation_id', '=', orgId);
+    // Clearing line managers fires the history trigger, so the history goes after it.
+    await trx
+      .updateTable('assignments')
+      .set({ line_manager_assignment_id: null })
+      .where('organisation_id', '=', orgId)
+      .execute();
+    await trx.deleteFrom('assignment_history').where('assignment_id', 'in', assignments).execute();
+    await trx.deleteFrom('assignments').where('organisation_id', '=', orgId).execute();
+    await trx.deleteFrom('people').where('staff_number', 'like', 'BEN%').execute();
+    await trx.deleteFrom('teams').where('organisation_id', '=', orgId).execute();
+  });
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;

@@ -1,0 +1,144 @@
+import { type Readable, Transform, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import Papa from 'papaparse';
+import { CrossRowChecks } from './import-checks.ts';
+import { type ColumnMap, type MappingEntry, resolveColumns } from './import-mapping.ts';
+import { checkRow, type RowError, type StaffRow } from './import-values.ts';
+
+/** Columns of the staging table, in the order rows are written to COPY. */
+export const stagingColumns = [
+  'line',
+  'assignment_number',
+  'staff_number',
+  'given_name',
+  'family_name',
+  'email',
+  'position_title',
+  'team',
+  'cost_centre',
+  'staff_group',
+  'occupation_code',
+  'band',
+  'wte',
+  'supervisor',
+  'start_date',
+  'end_date',
+  'ethnicity',
+  'disability',
+  'sex',
+  'age_band',
+  'manager_flag',
+  'valid',
+] as const satisfies readonly (keyof StaffRow)[];
+
+/** Keep at most this many error details in memory; the count goes on. */
+export const MAX_KEPT_ERRORS = 10_000;
+
+export class ErrorList {
+  items: RowError[] = [];
+  count = 0;
+  push(...errors: RowError[]) {
+    for (const e of errors) {
+      this.count++;
+      if (this.items.length < MAX_KEPT_ERRORS) this.items.push(e);
+    }
+  }
+}
+
+// PostgreSQL COPY text format: tab-separated, \N for null, backslash escapes.
+const SPECIAL = /[\\\t\n\r]/;
+const SPECIAL_ALL = /[\\\t\n\r]/g;
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+function copyField(v: string | number | boolean | null): string {
+  if (v === null) return '\\N';
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  if (typeof v === 'number') return String(v);
+  return SPECIAL.test(v) ? v.replace(SPECIAL_ALL, (c) => ESCAPES[c]) : v;
+}
+
+export function copyLine(row: StaffRow): string {
+  let out = '';
+  for (let i = 0; i < stagingColumns.length; i++) {
+    if (i > 0) out += '\t';
+    out += copyField(row[stagingColumns[i]]);
+  }
+  return `${out}\n`;
+}
+
+function isBlank(cells: string[]): boolean {
+  for (const c of cells) if (c.trim() !== '') return false;
+  return true;
+}
+
+export interface LoadedFile {
+  columns: ColumnMap | null;
+  /** Data rows read (blank lines are skipped). */
+  rows: number;
+  errors: ErrorList;
+  checks: CrossRowChecks | null;
+}
+
+/**
+ * Stream a CSV file into `sink` (a COPY … FROM STDIN stream) as checked staging rows, checking each row
+ * as it passes. Nothing is held but the cross-row index, so memory stays flat however long the file.
+ * A header that cannot be mapped stops the checks, but the rest of the file is still read to the end
+ * (an upload must be consumed before the request can be answered).
+ */
+export async function loadStaffFile(
+  source: Readable,
+  mapping: MappingEntry[],
+  sink: Writable,
+  onRows?: (rows: number) => void,
+): Promise<LoadedFile> {
+  const result: LoadedFile = { columns: null, rows: 0, errors: new ErrorList(), checks: null };
+  let line = 0;
+  let stopped = false;
+  let buffer = '';
+  const encode = new Transform({
+    writableObjectMode: true,
+    transform(cells: string[], _encoding, done) {
+      line++;
+      if (stopped) return done();
+      if (line === 1) {
+        if (cells.length > 0) cells[0] = cells[0].replace(/^\uFEFF/, '');
+        const { columns, errors } = resolveColumns(cells, mapping);
+        if (errors.length) {
+          stopped = true;
+          result.errors.push(...errors.map((message) => ({ line: 1, column: null, message })));
+        } else {
+          result.columns = columns;
+          result.checks = new CrossRowChecks(columns);
+        }
+        return done();
+      }
+      if (isBlank(cells)) return done();
+      const { row, errors } = checkRow(cells, line, result.columns!);
+      const crossErrors = result.checks!.add(row);
+      if (errors.length > 0) result.errors.push(...errors);
+      if (crossErrors !== null) {
+        row.valid = false;
+        result.errors.push(...crossErrors);
+      }
+      result.rows++;
+      buffer += copyLine(row);
+      if (buffer.length >= 1 << 16) {
+        this.push(buffer);
+        buffer = '';
+      }
+      if (onRows && result.rows % 2000 === 0) onRows(result.rows);
+      done();
+    },
+    flush(done) {
+      if (buffer) this.push(buffer);
+      done();
+    },
+  });
+  await pipeline(source, Papa.parse(Papa.NODE_STREAM_INPUT, { skipEmptyLines: false }), encode, sink);
+  if (line === 0) result.errors.push({ line: 1, column: null, message: 'the file is empty' });
+  else if (!stopped && result.rows === 0) {
+    result.errors.push({ line: 2, column: null, message: 'the file has a header row but no staff' });
+  }
+  onRows?.(result.rows);
+  return result;
+}

@@ -1,0 +1,202 @@
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import type pg from 'pg';
+import type { Database } from '../../db/database.ts';
+import type { DB } from '../../db/schema.ts';
+import { stagingColumns } from './import-file.ts';
+
+/*
+ * The SQL of the staff import, part one: staging and checks. Everything runs on one connection inside
+ * one transaction: the file is copied into a temporary staging table, checked, matched to what the
+ * organisation already has, then applied by import-apply-queries.ts. No statement runs per row.
+ */
+
+/** Kysely on one pg connection (so temporary tables and the open transaction are visible to every query). */
+export function onConnection(client: pg.PoolClient): Database {
+  const connection = { query: client.query.bind(client), release() {} };
+  const pool = { connect: async () => connection, end: async () => {} };
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool: pool as never }) });
+}
+
+export interface ImportContext {
+  organisationId: number;
+  /** Identity sequences, resolved once: nextval on a constant is cheap, on pg_get_serial_sequence() per row it is not. */
+  peopleSeq: string;
+  assignmentsSeq: string;
+  /** The planner's row estimates when the import began, to tell whether it grew the tables a lot. */
+  peopleRows: number;
+  assignmentRows: number;
+}
+
+export async function beginImport(db: Database, organisationId: number): Promise<ImportContext> {
+  // One import per organisation at a time; a second waits rather than interleaving with the first.
+  await sql`SELECT pg_advisory_xact_lock(7301, ${organisationId}::int)`.execute(db);
+  // The joins below hash a whole file's rows; with the default 4MB they spill to disk and sort instead.
+  await sql`SET LOCAL work_mem = '64MB'`.execute(db);
+  // Staging tables are analysed from a small sample (see analyseStaging).
+  await sql`SET LOCAL default_statistics_target = 10`.execute(db);
+  await sql`
+    CREATE TEMP TABLE staff_rows (
+      line integer NOT NULL, assignment_number text, staff_number text, given_name text, family_name text,
+      email text, position_title text, team text, cost_centre text, staff_group text, occupation_code text,
+      band text, wte numeric(4,2), supervisor text, start_date date, end_date date, ethnicity text,
+      disability text, sex text, age_band text, manager_flag boolean, valid boolean NOT NULL
+    ) ON COMMIT DROP
+  `.execute(db);
+  const { rows } = await sql<{
+    people_seq: string;
+    assignments_seq: string;
+    people_rows: number;
+    assignment_rows: number;
+  }>`
+    SELECT pg_get_serial_sequence('people', 'id') AS people_seq,
+           pg_get_serial_sequence('assignments', 'id') AS assignments_seq,
+           (SELECT greatest(reltuples, 0)::float8 FROM pg_class WHERE oid = 'people'::regclass) AS people_rows,
+           (SELECT greatest(reltuples, 0)::float8 FROM pg_class WHERE oid = 'assignments'::regclass) AS assignment_rows
+  `.execute(db);
+  const r = rows[0];
+  return {
+    organisationId,
+    peopleSeq: r.people_seq,
+    assignmentsSeq: r.assignments_seq,
+    peopleRows: r.people_rows,
+    assignmentRows: r.assignment_rows,
+  };
+}
+
+export const copySql = `COPY staff_rows (${stagingColumns.join(', ')}) FROM STDIN`;
+
+/**
+ * Statistics for the staging table, so that joins over a whole file are planned as hash joins. A small
+ * sample is enough: the columns are either unique (assignment number) or few-valued (team, band).
+ */
+export async function analyseStaging(db: Database, table: 'staff_rows' | 'staff_match'): Promise<void> {
+  await sql`ANALYZE ${sql.table(table)}`.execute(db);
+}
+
+/** Which of these assignment numbers the organisation already has. */
+export async function existingAssignmentNumbers(db: Database, organisationId: number, numbers: string[]) {
+  if (numbers.length === 0) return new Set<string>();
+  const rows = await db
+    .selectFrom('assignments')
+    .select('assignment_number')
+    .where('organisation_id', '=', organisationId)
+    .where('assignment_number', '=', sql<string>`any(${numbers}::text[])`)
+    .execute();
+  return new Set(rows.map((r) => r.assignment_number));
+}
+
+/** Reporting lines of the organisation's open assignments that are not in the file (they stay as they are). */
+export async function outsideReportingLines(db: Database, organisationId: number): Promise<Map<string, string>> {
+  // Assignments left out of the file first (usually none), then their managers: not 150,000 joins to find none.
+  const { rows } = await sql<{ asg: string; manager: string }>`
+    WITH outside AS MATERIALIZED (
+      SELECT a.assignment_number, a.line_manager_assignment_id
+        FROM assignments a
+       WHERE a.organisation_id = ${organisationId}::int AND a.end_date IS NULL
+         AND a.line_manager_assignment_id IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM staff_rows r WHERE r.assignment_number = a.assignment_number)
+    )
+    SELECT o.assignment_number AS asg, m.assignment_number AS manager
+      FROM outside o
+      JOIN assignments m ON m.id = o.line_manager_assignment_id AND m.organisation_id = ${organisationId}::int
+  `.execute(db);
+  return new Map(rows.map((r) => [r.asg, r.manager]));
+}
+
+/**
+ * Match each valid row to its assignment (by organisation and assignment number) and person (by employee
+ * number; without one, the person who holds the assignment already), keeping what both hold now so that
+ * changes can be found later without another pass over the big tables. New assignments get their id here,
+ * so that reporting lines between new rows resolve in the statement that inserts them.
+ * Returns how many rows match an existing assignment and an existing person.
+ */
+export async function matchRows(db: Database, ctx: ImportContext) {
+  const personNow = (from: string) =>
+    sql.join(
+      ['staff_number', 'given_name', 'family_name', 'email', 'ethnicity', 'disability', 'sex', 'age_band'].map(
+        (c) => sql`${sql.ref(`${from}.${c}`)} AS ${sql.ref(`cur_${c}`)}`,
+      ),
+    );
+  await sql`
+    CREATE TEMP TABLE staff_match ON COMMIT DROP AS
+    SELECT r.*,
+           COALESCE(ea.id, nextval(${ctx.assignmentsSeq}::regclass)) AS assignment_id,
+           ea.id IS NULL AS assignment_new,
+           sp.id AS matched_person_id,
+           ea.person_id AS holder_id,
+           COALESCE('s:' || r.staff_number, 'l:' || r.line) AS person_key,
+           ea.person_id AS cur_person_id, ea.team_id AS cur_team_id, ea.position_title AS cur_position_title,
+           ea.band AS cur_band, ea.staff_group AS cur_staff_group, ea.occupation_code AS cur_occupation_code,
+           ea.wte AS cur_wte, ea.line_manager_assignment_id AS cur_line_manager_assignment_id,
+           ea.is_manager AS cur_is_manager, ea.start_date AS cur_start_date, ea.end_date AS cur_end_date,
+           ea.managed_by_import AS cur_managed_by_import,
+           ${personNow('sp')}
+      FROM staff_rows r
+      LEFT JOIN assignments ea ON ea.organisation_id = ${ctx.organisationId}::int AND ea.assignment_number = r.assignment_number
+      LEFT JOIN people sp ON sp.staff_number = r.staff_number
+     WHERE r.valid
+  `.execute(db);
+  await analyseStaging(db, 'staff_match');
+  // Rows without a known employee number belong to the assignment's holder, when the holder has no
+  // employee number either (people created before their ESR record). Few rows: looked up one by one.
+  await sql`
+    UPDATE staff_match m SET matched_person_id = h.id,
+           ${sql.join(
+             ['staff_number', 'given_name', 'family_name', 'email', 'ethnicity', 'disability', 'sex', 'age_band'].map(
+               (c) => sql`${sql.ref(`cur_${c}`)} = ${sql.ref(`h.${c}`)}`,
+             ),
+           )}
+      FROM people h
+     WHERE m.matched_person_id IS NULL AND h.id = m.holder_id AND (m.staff_number IS NULL OR h.staff_number IS NULL)
+  `.execute(db);
+  const { rows } = await sql<{ assignments: number; people: number }>`
+    SELECT count(*) FILTER (WHERE NOT assignment_new)::int AS assignments,
+           count(*) FILTER (WHERE matched_person_id IS NOT NULL)::int AS people
+      FROM staff_match
+  `.execute(db);
+  return { existingAssignments: rows[0].assignments, existingPeople: rows[0].people };
+}
+
+/**
+ * Rows whose email address already belongs to someone else in Leadwell. Only new or changed addresses
+ * are looked up, through the email index: a re-import of an unchanged file looks up none.
+ */
+export async function emailClashes(db: Database) {
+  const { rows } = await sql<{ line: number; email: string }>`
+    WITH candidates AS MATERIALIZED (
+      SELECT line, email, matched_person_id AS person_id FROM staff_match
+       WHERE email IS NOT NULL
+         AND (matched_person_id IS NULL OR cur_email IS NULL OR lower(cur_email) <> lower(email))
+    )
+    SELECT c.line, c.email
+      FROM candidates c
+      JOIN people p ON lower(p.email) = lower(c.email)
+     WHERE lower(p.email) = ANY(ARRAY(SELECT lower(email) FROM candidates))
+       AND p.id IS DISTINCT FROM c.person_id
+     ORDER BY c.line
+  `.execute(db);
+  return rows;
+}
+
+/** Teams named in the file that the organisation does not have yet (matched by name, ignoring case). */
+export async function createMissingTeams(db: Database, organisationId: number): Promise<number> {
+  const result = await sql`
+    WITH named AS (
+      SELECT lower(team) AS lname, min(team) AS name, min(cost_centre) AS cost_centre
+        FROM staff_rows WHERE valid AND team IS NOT NULL GROUP BY lower(team)
+    ),
+    -- A cost centre becomes the team's code when it belongs to this team alone.
+    single AS (SELECT cost_centre FROM named WHERE cost_centre IS NOT NULL GROUP BY cost_centre HAVING count(*) = 1)
+    INSERT INTO teams (organisation_id, name, code)
+    SELECT ${organisationId}::int, n.name,
+           CASE WHEN s.cost_centre IS NOT NULL AND NOT EXISTS (
+                  SELECT 1 FROM teams x WHERE x.organisation_id = ${organisationId}::int AND x.code = n.cost_centre)
+                THEN n.cost_centre END
+      FROM named n
+      LEFT JOIN single s ON s.cost_centre = n.cost_centre
+     WHERE NOT EXISTS (SELECT 1 FROM teams x
+                        WHERE x.organisation_id = ${organisationId}::int AND x.closed_on IS NULL
+                          AND lower(x.name) = n.lname)
+  `.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}

@@ -1,0 +1,292 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeHierarchy } from '../../../test/factories.ts';
+import { testDeps } from '../../../test/helpers.ts';
+import type { CommandIO } from '../../command.ts';
+import { commands } from './commands.ts';
+
+const deps = await testDeps();
+const db = deps.db;
+const dir = await mkdtemp(path.join(os.tmpdir(), 'leadwell-staff-'));
+afterAll(() => rm(dir, { recursive: true, force: true }));
+const importCommand = commands.find((c) => c.name === 'import staff')!;
+
+const header =
+  'Assignment Number,Employee Number,First Name,Last Name,Email Address,Position Title,Organisation,Staff Group,Pay Band,Contracted WTE,Supervisor Assignment Number,Assignment Start Date,Assignment End Date,Ethnic Origin,Gender';
+
+async function file(name: string, lines: string[]): Promise<string> {
+  const p = path.join(dir, name);
+  await writeFile(p, `${lines.join('\n')}\n`);
+  return p;
+}
+
+/** Run `leadwell import staff` as the CLI would, capturing what it prints. */
+async function run(args: string[], values: Record<string, unknown>) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const progress: string[] = [];
+  const io: CommandIO = {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    progress: (label, done, total) => progress.push(`${label.trim()} ${done}/${total}`),
+  };
+  const code = await importCommand.run(deps, { positionals: args, values }, io);
+  return { code, out: out.join('\n'), err: err.join('\n'), progress };
+}
+
+async function snapshot(orgId: number) {
+  const people = await db.selectFrom('people').select(['id', 'updated_at']).orderBy('id').execute();
+  const assignments = await db
+    .selectFrom('assignments')
+    .select(['id', 'assignment_number', 'band', 'line_manager_assignment_id', 'end_date', 'updated_at', 'is_manager'])
+    .where('organisation_id', '=', orgId)
+    .orderBy('assignment_number')
+    .execute();
+  const history = await db.selectFrom('assignment_history').select('id').execute();
+  return { people, assignments, history: history.length };
+}
+
+const good = [
+  header,
+  '1001-1,5001,Ada,Lovelace,ada.lovelace@nhs.net,Director of Nursing,Nursing,03,Band 9,1.0,,01/04/2020,,A - White - British,Female',
+  '1002-1,5002,Mary,Seacole,mary.seacole@nhs.net,Matron,Nursing,Nursing and Midwifery Registered,AfC Band 8a,1,1001-1,2021-06-01,,M - Black or Black British - Caribbean,Female',
+  '1003-1,5003,Florence,Nightingale,,Ward Sister,Ward 7,3,7,0.8,1002-1,15/09/2022,,,Female',
+  '1004-1,5004,Edward,Jenner,edward.jenner@nhs.net,Data Analyst,Performance,Administrative and Clerical,Band 6,1.00,1001-1,01/01/2023,,,Male',
+];
+
+describe('leadwell import staff', async () => {
+  const h = await makeHierarchy(db, '71');
+  const org = h.trust;
+  const other = await makeHierarchy(db, '72');
+
+  it('rejects a file with bad rows, reports each by line, and changes nothing', async () => {
+    const before = await snapshot(org.id);
+    const bad = await file('bad.csv', [
+      header,
+      '2001-1,6001,Alan,Turing,alan@nhs.net,Analyst,Data,08,Band 10,1,,01/01/2020,,,',
+      '2002-1,6002,,Hopper,grace@nhs.net,Engineer,Data,08,5,2.5,,2020-02-30,,,',
+      '2001-1,6003,Dup,Licate,dup@nhs.net,Analyst,Data,08,5,1,,01/01/2020,,,',
+      '2004-1,6004,Katherine,Johnson,kj@nhs.net,Mathematician,Data,99,5,1,9999-1,01/01/2020,31/12/2019,,',
+      '2005-1,6005,Loop,One,l1@nhs.net,Lead,Data,08,5,1,2006-1,01/01/2020,,,',
+      '2006-1,6006,Loop,Two,l2@nhs.net,Lead,Data,08,5,1,2005-1,01/01/2020,,,',
+    ]);
+    const res = await run([bad], { org: org.code });
+    expect(res.code).toBe(1);
+    expect(res.out).toBe('');
+    expect(res.err).toContain('Nothing was changed');
+    expect(res.err).toContain('line 2, Pay Band: "Band 10" is not an Agenda for Change band');
+    expect(res.err).toContain('line 3, First Name: First name is missing');
+    expect(res.err).toContain('line 3, Contracted WTE: "2.5" is not a whole-time equivalent');
+    expect(res.err).toContain('line 3, Assignment Start Date: "2020-02-30" is not a date');
+    expect(res.err).toContain('line 4, Assignment Number: assignment number 2001-1 is already on line 2');
+    expect(res.err).toContain('line 5, Staff Group: "99" is not a staff group code');
+    expect(res.err).toContain(
+      'line 5, Assignment End Date: the assignment ends (2019-12-31) before it starts (2020-01-01)',
+    );
+    expect(res.err).toContain(
+      'line 5, Supervisor Assignment Number: supervisor assignment 9999-1 is neither in the file nor an assignment of the organisation',
+    );
+    expect(res.err).toContain('line 6, Supervisor Assignment Number: line-management cycle: 2005-1 → 2006-1 → 2005-1');
+    expect(res.err).toContain('line 7, Supervisor Assignment Number: line-management cycle');
+    expect(await snapshot(org.id)).toEqual(before);
+    const record = await db
+      .selectFrom('staff_imports')
+      .select(['status', 'error_count', 'errors', 'rows_total'])
+      .where('organisation_id', '=', org.id)
+      .executeTakeFirstOrThrow();
+    expect(record).toMatchObject({ status: 'rejected', error_count: 10, rows_total: 6 });
+    expect((record.errors as { line: number }[])[0].line).toBe(2);
+  });
+
+  it('rejects a header without the required columns at line 1', async () => {
+    const p = await file('header.csv', ['Employee Number,First Name', '1,Ann']);
+    const res = await run([p], { org: org.code });
+    expect(res.code).toBe(1);
+    expect(res.err).toContain('line 1: no column for Assignment number (required)');
+    expect(res.err).toContain('line 1: no column for Last name (required)');
+  });
+
+  it('applies a good file in one go: people, assignments, teams, line managers and manager flags', async () => {
+    const p = await file('good.csv', good);
+    const res = await run([p], { org: org.code });
+    expect(res.err).toBe('');
+    expect(res.code).toBe(0);
+    expect(res.out).toContain('Imported: 4 rows.');
+    expect(res.out).toMatch(/created: +4/);
+    expect(res.progress.at(-1)).toBe('Applying 6/6');
+    const rows = await db
+      .selectFrom('assignments as a')
+      .innerJoin('people as p', 'p.id', 'a.person_id')
+      .leftJoin('teams as t', 't.id', 'a.team_id')
+      .leftJoin('assignments as m', 'm.id', 'a.line_manager_assignment_id')
+      .select([
+        'a.assignment_number',
+        'p.staff_number',
+        'p.email',
+        'p.ethnicity',
+        'a.band',
+        'a.staff_group',
+        'a.wte',
+        'a.start_date',
+        'a.is_manager',
+        'a.managed_by_import',
+        't.name as team',
+        'm.assignment_number as manager',
+      ])
+      .where('a.organisation_id', '=', org.id)
+      .orderBy('a.assignment_number')
+      .execute();
+    expect(rows).toEqual([
+      expect.objectContaining({
+        assignment_number: '1001-1',
+        staff_number: '5001',
+        band: '9',
+        staff_group: '03',
+        is_manager: true,
+        manager: null,
+        team: 'Nursing',
+        managed_by_import: true,
+        ethnicity: 'A - White - British',
+      }),
+      expect.objectContaining({ assignment_number: '1002-1', band: '8a', is_manager: true, manager: '1001-1' }),
+      expect.objectContaining({
+        assignment_number: '1003-1',
+        band: '7',
+        staff_group: '03',
+        wte: '0.80',
+        start_date: '2022-09-15',
+        is_manager: false,
+        manager: '1002-1',
+        email: null,
+        team: 'Ward 7',
+      }),
+      expect.objectContaining({ assignment_number: '1004-1', staff_group: '08', band: '6', manager: '1001-1' }),
+    ]);
+    const teams = await db.selectFrom('teams').select('name').where('organisation_id', '=', org.id).execute();
+    expect(teams.map((t) => t.name).sort()).toEqual(['Nursing', 'Performance', 'Ward 7']);
+    const audit = await db
+      .selectFrom('audit_log')
+      .select(['action', 'organisation_id', 'actor_label', 'details'])
+      .where('action', '=', 'staff.import')
+      .where('organisation_id', '=', org.id)
+      .execute();
+    expect(audit.some((a) => (a.details as { status: string }).status === 'applied')).toBe(true);
+  });
+
+  it('changes nothing when the same file is imported again', async () => {
+    const before = await snapshot(org.id);
+    const res = await run([await file('good.csv', good)], { org: org.code });
+    expect(res.code).toBe(0);
+    expect(res.out).toMatch(/created: +0/);
+    expect(res.out).toMatch(/updated: +0/);
+    expect(res.out).toMatch(/unchanged: +4/);
+    expect(await snapshot(org.id)).toEqual(before);
+    const teams = await db.selectFrom('teams').select('id').where('organisation_id', '=', org.id).execute();
+    expect(teams).toHaveLength(3);
+  });
+
+  it('records a change of band and of line manager in the assignment history', async () => {
+    const changed = good.map((l) => (l.startsWith('1003-1') ? l.replace(',7,0.8,1002-1,', ',Band 8b,0.8,1004-1,') : l));
+    const res = await run([await file('changed.csv', changed)], { org: org.code });
+    expect(res.code).toBe(0);
+    expect(res.out).toMatch(/updated: +3/); // 1003-1 itself, 1002-1 and 1004-1 (who manages now changed)
+    const a = await db
+      .selectFrom('assignments')
+      .select(['id', 'band', 'line_manager_assignment_id'])
+      .where('organisation_id', '=', org.id)
+      .where('assignment_number', '=', '1003-1')
+      .executeTakeFirstOrThrow();
+    const history = await db
+      .selectFrom('assignment_history')
+      .select('previous')
+      .where('assignment_id', '=', a.id)
+      .execute();
+    expect(history).toHaveLength(1);
+    const manager = await db
+      .selectFrom('assignments')
+      .select(['id', 'is_manager'])
+      .where('organisation_id', '=', org.id)
+      .where('assignment_number', 'in', ['1002-1', '1004-1'])
+      .orderBy('assignment_number')
+      .execute();
+    expect(history[0].previous).toMatchObject({ band: '7', line_manager_assignment_id: manager[0].id });
+    expect(a).toMatchObject({ band: '8b', line_manager_assignment_id: manager[1].id });
+    expect(manager.map((m) => m.is_manager)).toEqual([false, true]);
+  });
+
+  it('with --complete ends the open assignments the file leaves out', async () => {
+    const partial = good.filter((l) => !l.startsWith('1004-1'));
+    const dry = await run([await file('partial.csv', partial)], { org: org.code, complete: true, 'dry-run': true });
+    expect(dry.out).toContain('Checked (dry run, nothing changed)');
+    expect(dry.out).toMatch(/ended: +1/);
+    const still = await db
+      .selectFrom('assignments')
+      .select('end_date')
+      .where('assignment_number', '=', '1004-1')
+      .executeTakeFirstOrThrow();
+    expect(still.end_date).toBeNull();
+
+    const res = await run([await file('partial.csv', partial)], { org: org.code, complete: true });
+    expect(res.code).toBe(0);
+    expect(res.out).toMatch(/ended: +1/);
+    const ended = await db
+      .selectFrom('assignments')
+      .select('end_date')
+      .where('assignment_number', '=', '1004-1')
+      .executeTakeFirstOrThrow();
+    expect(ended.end_date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it('reads other column names through --map', async () => {
+    const p = await file('mapped.csv', [
+      'Asg,Emp No,Forename,Family,Job,Dept,Grade,Starts',
+      '3001-1,7001,Rosalind,Franklin,Researcher,Lab,Band 8c,01/10/2020',
+    ]);
+    const res = await run([p], {
+      org: other.trust.code,
+      map: 'Asg=assignment_number, Emp No=staff_number,Family=family_name,Job=position_title,Starts=start_date',
+    });
+    expect(res.err).toBe('');
+    expect(res.code).toBe(0);
+    const row = await db
+      .selectFrom('assignments as a')
+      .innerJoin('people as p', 'p.id', 'a.person_id')
+      .select(['p.given_name', 'p.family_name', 'p.staff_number', 'a.position_title', 'a.band', 'a.start_date'])
+      .where('a.assignment_number', '=', '3001-1')
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({
+      given_name: 'Rosalind',
+      family_name: 'Franklin',
+      staff_number: '7001',
+      position_title: 'Researcher',
+      band: '8c',
+      start_date: '2020-10-01',
+    });
+  });
+
+  it('records a rejected file even with a pool of one connection', async () => {
+    const small = await testDeps({ DATABASE_POOL_SIZE: '1' });
+    const { trust } = await makeHierarchy(small.db, '73');
+    const p = await file('one.csv', [header, '4001-1,8001,A,B,,Job,Team,08,Band 99,1,,01/01/2020,,,']);
+    const io: CommandIO = { out: () => {}, err: () => {}, progress: () => {} };
+    expect(await importCommand.run(small, { positionals: [p], values: { org: trust.code } }, io)).toBe(1);
+    const record = await small.db
+      .selectFrom('staff_imports')
+      .select(['status', 'error_count'])
+      .executeTakeFirstOrThrow();
+    expect(record).toEqual({ status: 'rejected', error_count: 1 });
+  });
+
+  it('explains wrong usage', async () => {
+    await expect(run([], { org: org.code })).rejects.toThrow('Give exactly one FILE');
+    await expect(run([path.join(dir, 'good.csv')], {})).rejects.toThrow('--org CODE is required');
+    await expect(run([path.join(dir, 'good.csv')], { org: 'ZZZ9' })).rejects.toThrow(
+      'No organisation with the ODS code ZZZ9',
+    );
+    await expect(run([path.join(dir, 'good.csv')], { org: org.code, map: 'X=nonsense' })).rejects.toThrow(
+      '"nonsense" is not a field we import',
+    );
+  });
+});

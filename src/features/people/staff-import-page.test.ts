@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { makeAccount, makeHierarchy, makePerson } from '../../../test/factories.ts';
+import { type Client, signedIn, testApp } from '../../../test/helpers.ts';
+
+const ctx = await testApp();
+const db = ctx.deps.db;
+
+const csv = [
+  'Assignment Number,Employee Number,First Name,Last Name,Position Title,Department,Pay Band,Assignment Start Date,Supervisor Assignment Number',
+  '8001-1,9001,Nye,Bevan,Chief Executive,Executive,VSM,01/04/2019,',
+  '8002-1,9002,Mary,Seacole,Head of Nursing,Nursing,8c,01/04/2020,8001-1',
+].join('\r\n');
+
+/** A multipart form as a browser sends it: the CSRF token and options first, then the file. */
+async function upload(
+  client: Client,
+  url: string,
+  opts: { file?: string; filename?: string; fields?: Record<string, string>; csrf?: string | null } = {},
+) {
+  const form = new FormData();
+  const token = opts.csrf === undefined ? await client.csrf(url) : opts.csrf;
+  if (token !== null) form.append('_csrf', token);
+  for (const [k, v] of Object.entries(opts.fields ?? {})) form.append(k, v);
+  form.append('file', new Blob([opts.file ?? csv], { type: 'text/csv' }), opts.filename ?? 'staff.csv');
+  const encoded = new Response(form);
+  return ctx.app.inject({
+    method: 'POST',
+    url,
+    payload: Buffer.from(await encoded.arrayBuffer()),
+    headers: { cookie: client.cookieHeader(), 'content-type': encoded.headers.get('content-type')! },
+  });
+}
+
+describe('staff upload page', async () => {
+  const { trust } = await makeHierarchy(db, '81');
+  const elsewhere = await makeHierarchy(db, '82');
+  const url = `/organisations/${trust.code}/staff-import`;
+  const admin = await signedIn(ctx, (await makeAccount(db, { grants: [{ role: 'org_admin', orgId: trust.id }] })).id);
+
+  it('shows the form and the column guide to an organisation admin', async () => {
+    const res = await admin.get(url);
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('<h1>Import staff</h1>');
+    expect(res.body).toContain('enctype="multipart/form-data"');
+    expect(res.body).toContain('Supervisor Assignment Number');
+    expect(res.body).toContain(`No staff have been imported for ${trust.name} yet.`);
+  });
+
+  it('checks a file without applying it when asked to', async () => {
+    const res = await upload(admin, url, { fields: { dry_run: 'yes' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('File checked: nothing changed');
+    const count = await db.selectFrom('assignments').select('id').where('organisation_id', '=', trust.id).execute();
+    expect(count).toHaveLength(0);
+  });
+
+  it('imports a good file and shows the counts after a redirect', async () => {
+    const res = await upload(admin, url);
+    expect(res.statusCode).toBe(303);
+    const location = String(res.headers.location);
+    expect(location).toMatch(new RegExp(`^${url}/\\d+$`));
+    const report = await admin.get(location);
+    expect(report.statusCode).toBe(200);
+    expect(report.body).toContain('Staff imported');
+    expect(report.body).toMatch(/New assignments\s*<\/dt>\s*<dd class="nhsuk-summary-list__value">\s*2\s*</);
+    const list = await admin.get(url);
+    expect(list.body).toContain('staff.csv');
+    expect(list.body).toContain('Applied');
+    const audit = await db
+      .selectFrom('audit_log')
+      .select(['actor_account_id', 'organisation_id'])
+      .where('action', '=', 'staff.import')
+      .executeTakeFirstOrThrow();
+    expect(audit.organisation_id).toBe(trust.id);
+    expect(audit.actor_account_id).not.toBeNull();
+  });
+
+  it('lists every problem of a bad file with its line, column and reason, and changes nothing', async () => {
+    const bad = `${csv}\r\n8003-1,9003,Ann,Other,Porter,Estates,Band 12,32/01/2020,7777-1`;
+    const before = await db
+      .selectFrom('assignments')
+      .select('updated_at')
+      .where('organisation_id', '=', trust.id)
+      .execute();
+    const res = await upload(admin, url, { file: bad, filename: 'bad.csv' });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('There is a problem');
+    expect(res.body).toContain('3 problems in bad.csv');
+    expect(res.body).toMatch(/<th scope="row"[^>]*>4<\/th>\s*<td class="nhsuk-table__cell">Pay Band<\/td>/);
+    expect(res.body).toContain('&quot;Band 12&quot; is not an Agenda for Change band');
+    expect(res.body).toContain('&quot;32/01/2020&quot; is not a date');
+    expect(res.body).toContain('supervisor assignment 7777-1 is neither in the file');
+    expect(
+      await db.selectFrom('assignments').select('updated_at').where('organisation_id', '=', trust.id).execute(),
+    ).toEqual(before);
+  });
+
+  it('takes a column mapping from the textarea, and rejects a mapping it cannot use', async () => {
+    const mapped = 'Asg,Surname,First,Job,Start\r\n8101-1,Franklin,Rosalind,Scientist,2020-01-01';
+    const wrong = await upload(admin, url, { file: mapped, fields: { mapping: 'Asg=assignment_no' } });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.body).toContain('Column mapping: &quot;assignment_no&quot; is not a field we import');
+    const res = await upload(admin, url, {
+      file: mapped,
+      fields: { mapping: 'Asg=assignment_number\nFirst=given_name\nJob=position_title\nStart=start_date' },
+    });
+    expect(res.statusCode).toBe(303);
+  });
+
+  it('refuses a form without its CSRF token', async () => {
+    const res = await upload(admin, url, { csrf: null });
+    expect(res.statusCode).toBe(403);
+    expect(res.body).toContain('This form has expired');
+  });
+
+  it('refuses staff members and admins of another organisation', async () => {
+    const person = await makePerson(db, { orgId: trust.id });
+    const staff = await signedIn(ctx, (await makeAccount(db, { personId: person.id })).id);
+    expect((await staff.get(url)).statusCode).toBe(403);
+    const otherAdmin = await signedIn(
+      ctx,
+      (await makeAccount(db, { grants: [{ role: 'org_admin', orgId: elsewhere.trust.id }] })).id,
+    );
+    expect((await otherAdmin.get(url)).statusCode).toBe(403);
+    const token = await otherAdmin.csrf(`/organisations/${elsewhere.trust.code}/staff-import`);
+    const res = await upload(otherAdmin, url, { csrf: token });
+    expect(res.statusCode).toBe(403);
+    expect(res.body).toContain('You do not have permission');
+  });
+});
