@@ -179,6 +179,7 @@ export function personScope(v: Viewer) {
 export function personScopeSeed(v: Viewer) {
   if (hasRole(v, 'national_admin') || hasRole(v, 'regional_lead')) return undefined;
   const orgAdmin = grantOrgs(v, 'org_admin');
+  const icb = grantOrgs(v, 'icb_lead');
   return (eb: PeopleEB) => {
     const parts = [];
     if (v.personId !== null) parts.push(sql`SELECT ${v.personId}::bigint`);
@@ -216,7 +217,6 @@ export async function loadViewer(db: Database, accountId: number, via: Viewer['v
     .select(['id', 'person_id', 'display_name', 'email', 'is_demo', 'status'])
     .where('id', '=', accountId)
     .executeTakeFirst();
-  const icb = grantOrgs(v, 'icb_lead');
   if (account?.status !== 'active') return null;
   const grants = await db
     .selectFrom('role_grants as g')
