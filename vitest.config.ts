@@ -7,7 +7,8 @@ export default defineConfig({
     // Each test file gets its own database cloned from a migrated template, so files run in parallel safely.
     pool: 'forks',
     maxWorkers: 2,
-    testTimeout: 30_000,
+    // Browser journeys run axe on many pages; generous limits keep a busy machine from failing them.
+    testTimeout: 120_000,
     hookTimeout: 120_000,
     teardownTimeout: 30_000,
   },

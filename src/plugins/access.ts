@@ -73,7 +73,9 @@ export type Permission =
   | { action: 'audit:read' }
   | { action: 'outbox:read' }
   | { action: 'national:admin' }
-  | { action: 'api-tokens:manage' };
+  | { action: 'api-tokens:manage' }
+  | { action: 'frameworks:read' }
+  | { action: 'frameworks:author' };
 
 /** The one authorisation decision for every route. */
 export function authorise(v: Viewer | null, p: Permission, opts: { demoMode?: boolean } = {}): boolean {
@@ -103,6 +105,10 @@ export function authorise(v: Viewer | null, p: Permission, opts: { demoMode?: bo
     case 'outbox:read':
       return national || (opts.demoMode === true && v.grants.length > 0);
     case 'national:admin':
+      return national;
+    case 'frameworks:read':
+      return true;
+    case 'frameworks:author':
       return national;
   }
 }

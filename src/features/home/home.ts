@@ -31,6 +31,12 @@ export const homeCards: HomeCard[] = [
     permission: { action: 'people:search' },
   },
   {
+    href: '/frameworks',
+    heading: 'Competency frameworks',
+    description: 'The management and leadership standards, their versions, rating scales and required levels.',
+    permission: { action: 'frameworks:read' },
+  },
+  {
     href: '/admin/audit',
     heading: 'Audit log',
     description: 'Who signed in, who changed what, and who looked at whose record.',
