@@ -1,23 +1,14 @@
-import type { FastifyInstance, FastifySchemaValidationError } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../feature.ts';
-import { decodeCursor, encodeCursor, guard, HttpError } from '../../web/http.ts';
+import { decodeCursor, encodeCursor, guard, HttpError, schemaError } from '../../web/http.ts';
+import { findOrganisation } from '../organisations/queries.ts';
 import { classifySearch, isPeopleCursor } from './people.ts';
 import { loadPersonRecord } from './person-record.ts';
-import { findOrganisationByCode } from './queries.ts';
 import { errorReply, idParams, type ListQuery, listQuery, listReply, personReply } from './schemas.ts';
 import { SearchTooSlow, searchPeople } from './search-queries.ts';
 
 const tags = ['People'];
 const errors = { 400: errorReply, 401: errorReply, 403: errorReply, 404: errorReply };
-
-/** The first schema violation, as "limit must be <= 100" or "band must be one of: 1, 2, …". */
-function parameterError(problems: FastifySchemaValidationError[]): Error {
-  const e = problems[0];
-  const params = e.params as { allowedValues?: unknown[]; missingProperty?: string };
-  const field = e.instancePath.replace(/^\//, '').replaceAll('/', '.') || params.missingProperty || 'request';
-  if (params.allowedValues) return new HttpError(400, `${field} must be one of: ${params.allowedValues.join(', ')}`);
-  return new HttpError(400, `${field} ${e.message ?? 'is not valid'}`);
-}
 
 /** JSON API: the people a caller may see, and one person's record. Equality fields never appear in lists. */
 export async function api(app: FastifyInstance, { deps }: AppContext) {
@@ -26,7 +17,7 @@ export async function api(app: FastifyInstance, { deps }: AppContext) {
   app.addHook('preValidation', async (req) => {
     guard(req, { action: 'signed-in' });
   });
-  app.setSchemaErrorFormatter(parameterError);
+  app.setSchemaErrorFormatter(schemaError);
 
   app.get(
     '/people',
@@ -46,7 +37,7 @@ export async function api(app: FastifyInstance, { deps }: AppContext) {
       const limit = q.limit ?? 25;
       let organisationId: number | undefined;
       if (q.org !== undefined) {
-        const org = await findOrganisationByCode(db, q.org);
+        const org = await findOrganisation(db, q.org);
         if (!org) throw new HttpError(400, `org: no organisation has the ODS code ${q.org.toUpperCase()}`);
         organisationId = org.id;
       }
@@ -91,7 +82,7 @@ export async function api(app: FastifyInstance, { deps }: AppContext) {
         tags,
         summary: 'One person',
         description:
-          'A person’s details, assignments (current and past) and current direct reports. 403 when the person is outside the caller’s scope. Equality fields only for the person themselves and admins of an organisation where they hold an assignment. Every read of another person is audited.',
+          'A person’s details, assignments (current and past) and current direct reports. 404 when there is no such person or the person is outside the caller’s scope (the two are not told apart). Equality fields only for the person themselves and admins of an organisation where they hold an assignment. Every read of another person is audited.',
         params: idParams,
         response: { 200: personReply, ...errors },
       },

@@ -2,9 +2,9 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type Command, type CommandIO, UsageError } from '../../command.ts';
+import { findOrganisation } from '../organisations/queries.ts';
 import { type ImportReport, importStaff } from './import.ts';
 import { parseMappingSpec } from './import-mapping.ts';
-import { findOrganisationByCode } from './queries.ts';
 
 /** Rows in a file, counted from its line breaks: the denominator of the progress bar. */
 async function countLines(file: string): Promise<number> {
@@ -67,7 +67,7 @@ export const commands: Command[] = [
       if (errors.length) throw new UsageError(`--map: ${errors.join('; ')}`);
       const info = await stat(file).catch(() => null);
       if (!info?.isFile()) throw new UsageError(`No such file: ${file}`);
-      const organisation = await findOrganisationByCode(deps.db, values.org);
+      const organisation = await findOrganisation(deps.db, values.org.trim());
       if (!organisation) throw new UsageError(`No organisation with the ODS code ${values.org.trim().toUpperCase()}.`);
       const expectedRows = await countLines(file);
       const report = await importStaff(deps, {

@@ -1,12 +1,13 @@
 import type { MultipartFile, MultipartValue } from '@fastify/multipart';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../feature.ts';
 import type { Viewer } from '../../plugins/access.ts';
-import { formErrors, guard, HttpError, notFound, singleError } from '../../web/http.ts';
+import { formErrors, guard, HttpError, notFound, singleError, verifyCsrfToken } from '../../web/http.ts';
+import { findOrganisation, type OrgDetail } from '../organisations/queries.ts';
 import { type ImportReport, importStaff } from './import.ts';
 import { fieldSpecs, importFields, parseMappingSpec } from './import-mapping.ts';
 import type { RowError } from './import-values.ts';
-import { findImport, findOrganisationByCode, listImports } from './queries.ts';
+import { findImport, listImports } from './queries.ts';
 import { uploadForm } from './schemas.ts';
 
 const view = 'features/people/views/staff-import.njk';
@@ -21,37 +22,11 @@ declare module 'fastify' {
   }
 }
 
-type Org = NonNullable<Awaited<ReturnType<typeof findOrganisationByCode>>>;
-
 const fieldValue = (part: MultipartFile, name: string) => {
   const f = part.fields[name];
   const v = Array.isArray(f) ? f[0] : f;
   return v && v.type === 'field' ? String((v as MultipartValue).value) : undefined;
 };
-
-/**
- * The CSRF check for this upload. The app's CSRF hook runs in preValidation, before a multipart body
- * is read, so it cannot see the token in the form; the route opts out of it (config.csrf = false) and
- * runs the same plugin check here, on the token from the form's first field, before a byte of the file
- * is processed. Same secret cookie, same verification. The token is not put in the query string, which
- * would copy it into access logs and Referer headers.
- */
-function checkCsrf(app: FastifyInstance, req: FastifyRequest, reply: FastifyReply, token: string | undefined) {
-  let passed = false;
-  let failure: unknown;
-  // The plugin answers a failure with reply.send(error); catch it and throw it instead, so the
-  // error handler renders the usual "form has expired" page.
-  const probe = Object.create(reply) as FastifyReply;
-  probe.send = ((payload: unknown) => {
-    failure = payload;
-    return probe;
-  }) as FastifyReply['send'];
-  (req as { body: unknown }).body = { _csrf: token };
-  app.csrfProtection(req, probe, () => {
-    passed = true;
-  });
-  if (!passed) throw failure instanceof Error ? failure : new HttpError(403, 'The form has expired');
-}
 
 /** Read the stream to its end without keeping it, so the request can be answered. */
 async function discard(part: MultipartFile) {
@@ -88,15 +63,17 @@ const describe = (e: RowError) => `Line ${e.line}${e.column ? `, ${e.column}` : 
 export async function importRoutes(app: FastifyInstance, { deps }: AppContext) {
   const { db } = deps;
 
-  async function adminOf(req: FastifyRequest<{ Params: { code: string } }>): Promise<{ viewer: Viewer; org: Org }> {
+  async function adminOf(
+    req: FastifyRequest<{ Params: { code: string } }>,
+  ): Promise<{ viewer: Viewer; org: OrgDetail }> {
     if (!req.viewer) throw new HttpError(401, 'Sign in to continue');
-    const org = await findOrganisationByCode(db, req.params.code);
+    const org = await findOrganisation(db, req.params.code);
     if (!org) throw notFound('Organisation');
     const viewer = guard(req, { action: 'org:admin', org: { id: org.id, icbId: org.icb_id, regionId: org.region_id } });
     return { viewer, org };
   }
 
-  async function page(org: Org, extra: Record<string, unknown> = {}) {
+  async function page(org: OrgDetail, extra: Record<string, unknown> = {}) {
     return {
       title: `Import staff for ${org.name}`,
       breadcrumbs: [
@@ -127,7 +104,8 @@ export async function importRoutes(app: FastifyInstance, { deps }: AppContext) {
       if (!part) {
         return reply.render(view, await page(org, singleError('file', 'Select a CSV file to upload')), 400);
       }
-      checkCsrf(app, req, reply, fieldValue(part, '_csrf'));
+      // The token is not put in the query string, which would copy it into access logs and Referer headers.
+      await verifyCsrfToken(app, req, reply, fieldValue(part, '_csrf'));
       const options = {
         mapping: fieldValue(part, 'mapping'),
         complete: fieldValue(part, 'complete'),

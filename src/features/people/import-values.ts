@@ -164,6 +164,11 @@ class RowContext {
       this.fail(field, `${fieldSpecs[field].label} is longer than ${MAX_TEXT} characters`);
       return null;
     }
+    // PostgreSQL text cannot hold NUL; one usually means a spreadsheet or binary file renamed to .csv.
+    if (t.includes('\u0000')) {
+      this.fail(field, `${fieldSpecs[field].label} contains a NUL character: is this a text CSV file?`);
+      return null;
+    }
     return t;
   }
 }

@@ -47,22 +47,24 @@ export type SearchKind =
   | { kind: 'none' }
   | { kind: 'email'; value: string }
   | { kind: 'staff_number'; value: string }
-  | { kind: 'family_name'; value: string }
-  | { kind: 'name'; pattern: string };
+  | { kind: 'name'; family: string; given?: string };
 
 /**
  * What a search box text means. An @ makes it an email address and a digit a staff number (names have
- * neither), each an exact, indexed match. Names of three or more characters match anywhere in "given
- * family" (trigram index); shorter ones ("Ng", "Li") match a whole family name, because a trigram index
- * cannot help with one or two letters and a scan of 1.35M names is not an option.
+ * neither), each an exact, indexed match. Otherwise it is a name: one word is the start of a family name
+ * ("smi" finds Smith and Smithson); several words are the start of a given name and the start of a family
+ * name ("pri pat" finds Priya Patel). Both walk the family-name index in the order the list is shown, so a
+ * page costs the same whether a name is rare or common, at national scale. (A match anywhere in a name, by
+ * trigram, had to read and sort every match of a common name before showing the first page.)
  */
 export function classifySearch(q: string | undefined): SearchKind {
   const text = (q ?? '').trim().replace(/\s+/g, ' ');
   if (!text) return { kind: 'none' };
   if (text.includes('@')) return { kind: 'email', value: text.toLowerCase() };
   if (/\d/.test(text) && !text.includes(' ')) return { kind: 'staff_number', value: text };
-  if (text.length < 3) return { kind: 'family_name', value: text.toLowerCase() };
-  return { kind: 'name', pattern: `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%` };
+  const words = text.toLowerCase().split(' ');
+  if (words.length === 1) return { kind: 'name', family: words[0] };
+  return { kind: 'name', given: words[0], family: words[words.length - 1] };
 }
 
 /** The keyset of the people list: the sort key of the last row shown. */

@@ -1,7 +1,7 @@
 import type { Database } from '../../db/database.ts';
 import { canSeeEqualityFields, type Viewer } from '../../plugins/access.ts';
 import { audit } from '../../plugins/audit.ts';
-import { forbidden, notFound } from '../../web/http.ts';
+import { notFound } from '../../web/http.ts';
 import { describeHistory, idsIn } from './history.ts';
 import {
   assignmentHistory,
@@ -13,9 +13,9 @@ import {
 } from './queries.ts';
 
 /**
- * One person's record as the viewer may see it: 404 when there is no such person, 403 when they are out
- * of the viewer's scope (nothing more is said about them). Equality fields are present only when the
- * access model allows, otherwise absent. Reading anyone else's record is audited.
+ * One person's record as the viewer may see it: 404 both when there is no such person and when they are
+ * out of the viewer's scope, so that probing ids tells nobody who exists. Equality fields are present only
+ * when the access model allows, otherwise absent. Reading anyone else's record is audited.
  */
 export async function loadPersonRecord(
   db: Database,
@@ -24,9 +24,10 @@ export async function loadPersonRecord(
   opts: { history?: boolean; channel: 'web' | 'api' },
 ) {
   const { viewer } = actor;
+  // Scope first: a person out of scope costs the same one query as no person at all.
+  if (!(await visiblePeople(db, viewer, [id])).has(id)) throw notFound('Person');
   const person = await findPerson(db, id);
   if (!person) throw notFound('Person');
-  if (!(await visiblePeople(db, viewer, [id])).has(id)) throw forbidden();
 
   const assignments = await personAssignments(db, id);
   const openIds = assignments.filter((a) => a.end_date === null).map((a) => a.id);
@@ -81,5 +82,3 @@ export async function loadPersonRecord(
     equality,
   };
 }
-
-export type PersonRecord = Awaited<ReturnType<typeof loadPersonRecord>>;

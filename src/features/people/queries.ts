@@ -5,18 +5,6 @@ import { personScope, type Viewer } from '../../plugins/access.ts';
 
 type PeopleEB = ExpressionBuilder<DB & { p: DB['people'] }, 'p'>;
 
-/**
- * Organisation lookup by ODS code (read-only). The organisations feature owns that table; this stays
- * here until it offers the same through its own queries.
- */
-export async function findOrganisationByCode(db: Database, code: string) {
-  return db
-    .selectFrom('organisations')
-    .select(['id', 'code', 'name', 'kind', 'icb_id', 'region_id'])
-    .where('code', '=', code.trim().toUpperCase())
-    .executeTakeFirst();
-}
-
 export async function findPerson(db: Database, id: number) {
   return db
     .selectFrom('people')

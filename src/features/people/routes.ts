@@ -2,11 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext, Feature } from '../../feature.ts';
 import { authorise } from '../../plugins/access.ts';
 import { decodeCursor, encodeCursor, formErrors, guard, HttpError, notFound, singleError } from '../../web/http.ts';
+import { findOrganisation } from '../organisations/queries.ts';
 import { api } from './api.ts';
 import { importRoutes } from './import-routes.ts';
 import { bandLabel, bands, classifySearch, isPeopleCursor, staffGroupName, staffGroups } from './people.ts';
 import { loadPersonRecord } from './person-record.ts';
-import { findOrganisationByCode } from './queries.ts';
 import { searchForm } from './schemas.ts';
 import { SearchTooSlow, searchPeople } from './search-queries.ts';
 
@@ -39,7 +39,7 @@ async function routes(app: FastifyInstance, ctx: AppContext) {
     const f = parsed.data;
     let organisationId: number | undefined;
     if (f.org) {
-      const org = await findOrganisationByCode(db, f.org);
+      const org = await findOrganisation(db, f.org);
       if (!org) {
         const problem = singleError('org', `No organisation has the ODS code ${f.org}`);
         return reply.render('features/people/views/search.njk', { ...page, ...problem }, 400);

@@ -27,8 +27,6 @@ export const searchForm = z.object({
   after: optional(z.string().max(500)),
 });
 
-export type SearchForm = z.infer<typeof searchForm>;
-
 /** The options of the upload form; the file itself is read as a stream, not through this schema. */
 export const uploadForm = z.object({
   mapping: optional(z.string().max(5000, 'The column mapping must be 5,000 characters or fewer')),
@@ -59,7 +57,7 @@ export const listQuery = Type.Object({
     Type.String({
       maxLength: 100,
       description:
-        'Name (3+ characters, anywhere in "given family"; 1–2 characters match a whole family name), staff number, or email address',
+        'The start of a family name ("pat"), or of a given and a family name ("pri pat"); a staff number; or an email address',
     }),
   ),
   org: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9]{2,10}$', description: 'ODS code of an organisation' })),
@@ -96,7 +94,10 @@ export const listReply = Type.Object({
   }),
 });
 
-export const idParams = Type.Object({ id: Type.Integer({ minimum: 1, description: 'Person id' }) });
+// The upper bound keeps an id the database cannot hold (bigint) from reaching it as a 500.
+export const idParams = Type.Object({
+  id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Person id' }),
+});
 
 const date = (description: string) => nullable(Type.String({ format: 'date' }), description);
 

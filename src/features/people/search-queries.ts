@@ -91,6 +91,8 @@ export async function searchPeople(db: Database, viewer: Viewer, q: PeopleQuery)
   throw new SearchTooSlow();
 }
 
+const likePrefix = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
 function peoplePage(db: Database, viewer: Viewer, q: PeopleQuery, start: Start): Promise<PersonListRow[]> {
   let query = db
     .selectFrom('people as p')
@@ -151,9 +153,14 @@ function peoplePage(db: Database, viewer: Viewer, q: PeopleQuery, start: Start):
   const s = q.search;
   if (s.kind === 'email') query = query.where(sql<SqlBool>`lower(p.email) = ${s.value}`);
   else if (s.kind === 'staff_number') query = query.where('p.staff_number', '=', s.value);
-  else if (s.kind === 'family_name') query = query.where(sql<SqlBool>`lower(p.family_name) = ${s.value}`);
   else if (s.kind === 'name') {
-    query = query.where(sql<SqlBool>`(p.given_name || ' ' || p.family_name) ILIKE ${s.pattern}`);
+    // A range on the family-name index (the prefix up to the highest code point) that the ordered walk can
+    // use, and LIKE to make the match exact under any collation.
+    query = query.where(
+      sql<SqlBool>`lower(p.family_name) >= ${s.family} AND lower(p.family_name) < ${`${s.family}\u{10FFFF}`}
+        AND lower(p.family_name) LIKE ${`${likePrefix(s.family)}%`}`,
+    );
+    if (s.given) query = query.where(sql<SqlBool>`lower(p.given_name) LIKE ${`${likePrefix(s.given)}%`}`);
   }
   if (q.after) {
     const [family, given, id] = q.after;

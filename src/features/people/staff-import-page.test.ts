@@ -107,6 +107,30 @@ describe('staff upload page', async () => {
     expect(res.statusCode).toBe(303);
   });
 
+  it('reports a NUL character in the file as a problem on its line, not a server error', async () => {
+    const res = await upload(admin, url, { file: `${csv}\r\n8004-1,9004,Ada\u0000,Byron,Analyst,Data,7,01/04/2021,` });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('Line 4, First Name: First name contains a NUL character');
+  });
+
+  it('answers a broken or truncated upload with 400, not a server error', async () => {
+    const token = await admin.csrf(url);
+    for (const [contentType, payload] of [
+      ['multipart/form-data; boundary=XyZ', 'not a multipart body'],
+      ['multipart/form-data', 'no boundary at all'],
+      ['multipart/form-data; boundary=XyZ', `--XyZ\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${token}`],
+    ]) {
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url,
+        payload,
+        headers: { cookie: admin.cookieHeader(), 'content-type': contentType },
+      });
+      expect(res.statusCode, payload).toBe(400);
+      expect(res.body).toContain('The upload was incomplete');
+    }
+  });
+
   it('refuses a form without its CSRF token', async () => {
     const res = await upload(admin, url, { csrf: null });
     expect(res.statusCode).toBe(403);
