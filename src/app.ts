@@ -8,12 +8,12 @@ import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Deps } from './deps.ts';
 import type { AppContext, Feature } from './feature.ts';
 import { features } from './features/index.ts';
 import sessionPlugin from './plugins/session.ts';
-import type { HttpError } from './web/http.ts';
+import { HttpError } from './web/http.ts';
 import { createNunjucks, nhsukAssets, nhsukBundle } from './web/nunjucks.ts';
 import renderPlugin from './web/render.ts';
 
@@ -32,7 +32,7 @@ export async function buildApp(
   featureList: Feature[] = features,
 ): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: deps.logger,
+    loggerInstance: deps.logger.child({}, { serializers: { req: requestForLog } }),
     trustProxy: deps.config.trustProxy,
     bodyLimit: 1024 * 1024,
     // Never echo request bodies in errors.
@@ -111,6 +111,14 @@ export async function buildApp(
   await app.register(sessionPlugin, { deps });
   await app.register(renderPlugin, { nunjucks, demoMode: () => ctx.demoMode });
 
+  // PostgreSQL text cannot hold U+0000: a NUL in a path, query or form would reach the database and fail there
+  // as a 500. No legitimate input carries one, so it is refused up front. (Uploads are checked where they are read.)
+  app.addHook('preValidation', async (req) => {
+    if (/%00/i.test(req.url) || req.url.includes('\u0000') || holdsNul(req.body)) {
+      throw new HttpError(400, 'The request contains a character that is not allowed (NUL): remove it and try again');
+    }
+  });
+
   // CSRF on every state-changing request, except API calls authenticated by a bearer token
   // (no ambient credentials to abuse). In preValidation, so that form bodies are parsed.
   app.addHook('preValidation', (req, reply, done) => {
@@ -121,7 +129,7 @@ export async function buildApp(
   });
 
   app.setErrorHandler((err: FastifyError | HttpError, req, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : isBrokenUpload(err) ? 400 : 500;
     const isApi = req.url.startsWith('/api/');
     if (status >= 500) req.log.error({ err }, 'request failed');
     const code = (err as FastifyError).code;
@@ -131,7 +139,9 @@ export async function buildApp(
         ? 'Sorry, there is a problem with the service'
         : isCsrf
           ? 'This form has expired or was sent from another site. Go back, refresh the page and try again.'
-          : err.message;
+          : isBrokenUpload(err)
+            ? 'The upload was incomplete or not a valid form submission: go back and upload the file again'
+            : err.message;
     if (isApi) {
       if (status === 401) reply.header('www-authenticate', 'Bearer');
       return reply
@@ -169,6 +179,43 @@ export async function buildApp(
     if (feature.api) await app.register(async (scope) => feature.api!(scope, ctx), { prefix: '/api/v1' });
   }
   return app as unknown as FastifyInstance;
+}
+
+/**
+ * A request as the log shows it. A URL can carry secrets and personal data: a password reset link holds a
+ * working credential in its path, and searches put names and email addresses in the query string. The log
+ * keeps the path and the names of the query parameters, not their values.
+ */
+function requestForLog(req: FastifyRequest) {
+  const [path, query] = req.url.split('?', 2) as [string, string | undefined];
+  const keys = query === undefined ? [] : [...new Set([...new URLSearchParams(query).keys()])];
+  return {
+    method: req.method,
+    url:
+      path.replace(/^\/password-reset\/[^/]+/, '/password-reset/[redacted]') +
+      (keys.length ? `?${keys.map((k) => `${k}=[redacted]`).join('&')}` : ''),
+    host: req.host,
+    remoteAddress: req.ip,
+  };
+}
+
+/** A string anywhere in a parsed body (form fields, JSON) holding U+0000. */
+function holdsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (depth > 20 || value === null || typeof value !== 'object') return false;
+  return Object.entries(value).some(([k, v]) => k.includes('\u0000') || holdsNul(v, depth + 1));
+}
+
+/**
+ * A multipart body cut short or without a boundary: busboy raises these as plain errors with no status or
+ * code. They are the sender's problem (a dropped connection, a hand-made request), not a fault of ours.
+ */
+function isBrokenUpload(err: unknown): boolean {
+  return (
+    err instanceof Error &&
+    (err as { code?: unknown }).code === undefined &&
+    /^Multipart: Boundary not found$|unexpected end of multipart data$/i.test(err.message)
+  );
 }
 
 function statusText(status: number): string {

@@ -24,6 +24,8 @@ export const redactPaths = [
   '*.sex',
   '*.age_band',
   '*.token',
+  // Database errors repeat the offending values (an email address in a unique violation, say).
+  'err.detail',
 ];
 
 export function createLogger(level: Config['logLevel']) {

@@ -15,10 +15,6 @@ class FolderProvider implements MigrationProvider {
   }
 }
 
-export async function migrationNames(): Promise<string[]> {
-  return Object.keys(await new FolderProvider().getMigrations());
-}
-
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const migrator = new Migrator({ db, provider: new FolderProvider() });
   const { error, results } = await migrator.migrateToLatest();

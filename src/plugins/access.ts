@@ -103,7 +103,8 @@ export function authorise(v: Viewer | null, p: Permission, opts: { demoMode?: bo
     case 'audit:read':
       return national || grantOrgs(v, 'org_admin').length > 0;
     case 'outbox:read':
-      return national || (opts.demoMode === true && v.grants.length > 0);
+      // In demo mode the demo personas may read it (it holds their password-reset links); never real accounts.
+      return national || (opts.demoMode === true && v.isDemo && v.grants.length > 0);
     case 'national:admin':
       return national;
     case 'frameworks:read':

@@ -84,6 +84,19 @@ export async function setSessionData(deps: Deps, req: FastifyRequest, patch: Rec
     .execute();
 }
 
+/** Leave a one-time message for the page after a POST-redirect-GET. */
+export async function setFlash(deps: Deps, req: FastifyRequest, text: string, key = 'flash') {
+  await setSessionData(deps, req, { [key]: text });
+}
+
+/** The one-time message left by the previous POST, removed from the session once read. */
+export async function takeFlash(deps: Deps, req: FastifyRequest, key = 'flash'): Promise<string | undefined> {
+  const value = req.session?.data[key];
+  if (typeof value !== 'string') return undefined;
+  await setSessionData(deps, req, { [key]: undefined });
+  return value;
+}
+
 const NO_TOKEN = 'This endpoint needs an API token: send the header "Authorization: Bearer <token>"';
 
 /**
@@ -120,7 +133,15 @@ async function sessionPlugin(app: FastifyInstance, opts: { deps: Deps }) {
   app.decorateRequest('authProblem', null);
 
   app.addHook('onRequest', async (req) => {
-    if (req.url.startsWith('/assets/') || req.url === '/healthz') return;
+    // Static files and probes need no viewer: every page pulls in several files, and each lookup costs queries.
+    if (
+      req.url.startsWith('/assets/') ||
+      req.url.startsWith('/static/') ||
+      req.url === '/healthz' ||
+      req.url === '/readyz'
+    ) {
+      return;
+    }
     const isApi = req.url.startsWith('/api/');
     // The scheme is case-insensitive (RFC 9110), so "bearer" works as well as "Bearer".
     const bearer = isApi ? /^Bearer(?:\s+(.*))?$/i.exec(req.headers.authorization ?? '') : null;

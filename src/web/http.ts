@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify';
 import type { ZodError } from 'zod';
 import { authorise, type Permission, type Viewer } from '../plugins/access.ts';
 import type { FieldError } from './render.ts';
@@ -58,4 +58,40 @@ export function decodeCursor(cursor: string | undefined): unknown[] | undefined 
     // fall through
   }
   throw new HttpError(400, 'cursor is not valid: use the next_cursor value from the previous page');
+}
+
+/**
+ * The API's schema errors as one precise 400: the first violation, as "limit must be <= 100" or
+ * "band must be one of: 1, 2, …". For `app.setSchemaErrorFormatter` in each feature's API.
+ */
+export function schemaError(problems: FastifySchemaValidationError[]): Error {
+  const e = problems[0];
+  const params = e.params as { allowedValues?: unknown[]; missingProperty?: string };
+  const field = e.instancePath.replace(/^\//, '').replaceAll('/', '.') || params.missingProperty || 'request';
+  if (params.allowedValues) return new HttpError(400, `${field} must be one of: ${params.allowedValues.join(', ')}`);
+  return new HttpError(400, `${field} ${e.message ?? 'is not valid'}`);
+}
+
+/**
+ * The CSRF check of a multipart form. The app's CSRF hook runs in preValidation, before a multipart body is
+ * read, so an upload route opts out of it (`config: { csrf: false }`) and calls this with the token from the
+ * form's fields, before it looks at the file: the same plugin check on the same secret cookie. Rejects with the
+ * plugin's error, so the error handler renders the usual "form has expired" page.
+ */
+export function verifyCsrfToken(
+  app: FastifyInstance,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  token: string | undefined,
+): Promise<void> {
+  (req as { body: unknown }).body = { _csrf: token };
+  return new Promise<void>((resolve, reject) => {
+    // The plugin answers a failure with reply.send(error): catch that instead of sending it.
+    const probe = Object.create(reply) as FastifyReply;
+    probe.send = ((payload: unknown) => {
+      reject(payload instanceof Error ? payload : new HttpError(403, 'The form has expired'));
+      return probe;
+    }) as FastifyReply['send'];
+    app.csrfProtection(req, probe, () => resolve());
+  });
 }

@@ -231,6 +231,18 @@ describe('sessions and time-outs', () => {
     expect(left).toEqual([]);
   });
 
+  it('does not read the session for static files: they cost no queries and do not keep a session alive', async () => {
+    const a = await account('Static Person');
+    const client = new Client(ctx.app);
+    await signIn(client, a.email, PASSWORD);
+    clock.advance(29 * MINUTE);
+    expect((await client.get('/static/leadwell.css')).statusCode).toBe(200);
+    expect((await client.get('/assets/nhsuk-frontend.min.css')).statusCode).toBe(200);
+    clock.advance(2 * MINUTE);
+    // 31 minutes since the last page: idle, whatever files were fetched in between.
+    expect((await client.get('/account')).statusCode).toBe(302);
+  });
+
   it('ends even a busy session at the absolute time-out', async () => {
     const a = await account('Busy Person');
     const client = new Client(ctx.app);

@@ -1,8 +1,8 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext, Feature } from '../../feature.ts';
 import type { Viewer } from '../../plugins/access.ts';
 import { audit } from '../../plugins/audit.ts';
-import { hashToken, setSessionData } from '../../plugins/session.ts';
+import { hashToken, setFlash, takeFlash } from '../../plugins/session.ts';
 import { formErrors, guard, notFound, singleError } from '../../web/http.ts';
 import { meApi } from './api.ts';
 import {
@@ -47,14 +47,6 @@ function renderForm(
   );
 }
 
-/** A one-shot message for the page after a redirect, kept in the server-side session. */
-async function takeFlash(ctx: AppContext, req: FastifyRequest): Promise<string | undefined> {
-  const flash = req.session?.data[FLASH];
-  if (typeof flash !== 'string') return undefined;
-  await setSessionData(ctx.deps, req, { [FLASH]: null });
-  return flash;
-}
-
 async function routes(app: FastifyInstance, ctx: AppContext) {
   const { db, clock } = ctx.deps;
 
@@ -72,7 +64,7 @@ async function routes(app: FastifyInstance, ctx: AppContext) {
       title: 'API tokens',
       breadcrumbs,
       tokens,
-      flash: await takeFlash(ctx, req),
+      flash: await takeFlash(ctx.deps, req, FLASH),
     });
   });
 
@@ -157,9 +149,12 @@ async function routes(app: FastifyInstance, ctx: AppContext) {
         details: { name: revoked.name, prefix: revoked.prefix },
       },
     );
-    await setSessionData(ctx.deps, req, {
-      [FLASH]: `The token ‘${revoked.name}’ (${revoked.prefix}…) is revoked: it no longer works.`,
-    });
+    await setFlash(
+      ctx.deps,
+      req,
+      `The token ‘${revoked.name}’ (${revoked.prefix}…) is revoked: it no longer works.`,
+      FLASH,
+    );
     return reply.redirect('/account/tokens', 303);
   });
 

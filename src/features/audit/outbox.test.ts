@@ -63,7 +63,10 @@ describe('mail outbox', async () => {
     }
   });
 
-  it('in demo mode lets any admin read it, but still not staff', async () => {
+  it('in demo mode lets demo admins read it, but not staff nor real (non-demo) admins', async () => {
+    const realAdmin = await signedIn(demo, d.orgAdmin.id);
+    expect((await realAdmin.get('/admin/outbox')).statusCode).toBe(403);
+    await demo.deps.db.updateTable('accounts').set({ is_demo: true }).where('id', '=', d.orgAdmin.id).execute();
     const admin = await signedIn(demo, d.orgAdmin.id);
     expect((await admin.get('/admin/outbox')).statusCode).toBe(200);
     const message = await admin.get(`/admin/outbox/${demoId}`);

@@ -39,12 +39,6 @@ export function auditScope(v: Viewer) {
   };
 }
 
-/** The organisation id for an ODS code, to check an organisation filter before searching. */
-export async function organisationIdByCode(db: Database, code: string): Promise<number | undefined> {
-  const row = await db.selectFrom('organisations').select('id').where('code', '=', code).executeTakeFirst();
-  return row?.id;
-}
-
 const likeFragment = (s: string) => `%${s.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 function filterConditions(eb: AuditEB, f: AuditFilter, organisationId: number | undefined): Expression<SqlBool>[] {

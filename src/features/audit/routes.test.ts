@@ -147,6 +147,16 @@ describe('audit log page', () => {
     expect(org.body).toContain('No organisation has the ODS code ZZZ99');
     const cursor = await client.get('/admin/audit?before=not-a-cursor');
     expect(cursor.statusCode).toBe(400);
+    // Shaped like ours but naming a moment that does not exist: refused before the database sees it.
+    for (const at of ['2026-13-45T99:99:99.000000Z', '2026-02-30T10:00:00.000000Z']) {
+      const forged = Buffer.from(JSON.stringify([at, 5])).toString('base64url');
+      const res = await client.get(`/admin/audit?before=${forged}`);
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toContain('before is not valid');
+      const api = await client.get(`/api/v1/audit?cursor=${forged}`);
+      expect(api.statusCode).toBe(400);
+      expect(api.json().message).toMatch(/^cursor is not valid/);
+    }
   });
 
   it('pages through entries that share a timestamp without losing or repeating any', async () => {

@@ -1,8 +1,9 @@
 import type { Database } from '../../db/database.ts';
 import type { Viewer } from '../../plugins/access.ts';
 import { decodeCursor, encodeCursor, HttpError } from '../../web/http.ts';
+import { findOrganisation } from '../organisations/queries.ts';
 import { type AuditFilter, CSV_MAX_ROWS, checkFilter, type FilterField, type Problem } from './audit.ts';
-import { type AuditKey, type AuditRow, keyOf, organisationIdByCode, searchAudit } from './queries.ts';
+import { type AuditKey, type AuditRow, keyOf, searchAudit } from './queries.ts';
 
 const fieldOrder: FilterField[] = ['actor', 'person', 'action', 'organisation', 'from', 'to'];
 
@@ -18,7 +19,7 @@ export async function prepareFilter(
   const { filter, problems } = checkFilter(raw, known);
   let organisationId: number | undefined;
   if (filter.organisation) {
-    organisationId = await organisationIdByCode(db, filter.organisation);
+    organisationId = (await findOrganisation(db, filter.organisation))?.id;
     if (organisationId === undefined) {
       problems.push({ field: 'organisation', text: `No organisation has the ODS code ${filter.organisation}` });
     }
@@ -29,18 +30,28 @@ export async function prepareFilter(
 
 export const cursorOf = (k: AuditKey) => encodeCursor([k.at, k.id]);
 
+/** `YYYY-MM-DDTHH:MM:SS.ffffffZ` naming a moment that exists: a 13th month or a 25th hour would fail in the database. */
+function isRealInstant(at: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.\d{6}Z$/.exec(at);
+  if (!m) return false;
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number);
+  const t = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  return (
+    t.getUTCFullYear() === y &&
+    t.getUTCMonth() === mo - 1 &&
+    t.getUTCDate() === d &&
+    t.getUTCHours() === h &&
+    t.getUTCMinutes() === mi &&
+    t.getUTCSeconds() === s
+  );
+}
+
 /** A page key from an opaque cursor; anything that is not one we issued is a 400, never a database error. */
 export function keyFromCursor(cursor: string | undefined, param = 'cursor'): AuditKey | undefined {
   const v = decodeCursor(cursor);
   if (!v) return undefined;
   const [at, id] = v;
-  if (
-    typeof at === 'string' &&
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(at) &&
-    typeof id === 'number' &&
-    Number.isSafeInteger(id) &&
-    id > 0
-  ) {
+  if (typeof at === 'string' && isRealInstant(at) && typeof id === 'number' && Number.isSafeInteger(id) && id > 0) {
     return { at, id };
   }
   throw new HttpError(400, `${param} is not valid: use the value from the previous page`);

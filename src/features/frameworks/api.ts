@@ -1,7 +1,7 @@
-import type { FastifyInstance, FastifyRequest, FastifySchemaValidationError } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../feature.ts';
 import { authorise } from '../../plugins/access.ts';
-import { decodeCursor, encodeCursor, guard, HttpError, notFound } from '../../web/http.ts';
+import { decodeCursor, encodeCursor, guard, HttpError, notFound, schemaError } from '../../web/http.ts';
 import { VersionDocument } from './document.ts';
 import { readDocument } from './document-queries.ts';
 import { findFramework, listFrameworks, versionsOf } from './queries.ts';
@@ -20,19 +20,13 @@ import {
 const tags = ['Frameworks'];
 const errors = { 400: errorReply, 401: errorReply, 404: errorReply };
 
-function parameterError(errors: FastifySchemaValidationError[]): Error {
-  const e = errors[0];
-  const field = e.instancePath.replace(/^\//, '').replaceAll('/', '.') || 'request';
-  return new HttpError(400, `${field} ${e.message ?? 'is not valid'}`);
-}
-
 /** JSON API under /api/v1: competency frameworks and their versions, in the import and export format. */
 export async function api(app: FastifyInstance, { deps }: AppContext) {
   const { db } = deps;
   app.addHook('preValidation', async (req) => {
     guard(req, { action: 'frameworks:read' });
   });
-  app.setSchemaErrorFormatter(parameterError);
+  app.setSchemaErrorFormatter(schemaError);
   const canAuthor = (req: FastifyRequest) => authorise(req.viewer, { action: 'frameworks:author' });
 
   /** The versions the caller may see, newest first: drafts only for national admins. */

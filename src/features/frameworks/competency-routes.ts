@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../feature.ts';
-import { formErrors, guard, notFound, singleError } from '../../web/http.ts';
-import type { FieldError } from '../../web/render.ts';
+import { formErrors, notFound, singleError } from '../../web/http.ts';
 import { readContent } from './document-queries.ts';
 import {
   addCompetency,
@@ -21,12 +20,13 @@ import {
 } from './draft-queries.ts';
 import { draftCrumbs } from './draft-routes.ts';
 import { nextCode } from './frameworks.ts';
-import type { FrameworkRow, VersionRow } from './queries.ts';
 import { competencyForm, indicatorForm } from './schemas.ts';
 import {
+  authorDraft,
+  type DraftForm,
+  type DraftTarget,
   directionOf,
   draftAudit,
-  draftOr404,
   draftUrl,
   flash,
   formBody,
@@ -36,16 +36,13 @@ import {
   views,
 } from './web.ts';
 
-type Target = { framework: FrameworkRow; draft: VersionRow };
-type Form = { values?: Record<string, unknown>; errors?: FieldError[]; fields?: Record<string, { text: string }> };
+type Target = DraftTarget;
+type Form = DraftForm;
 
 export async function competencyRoutes(app: FastifyInstance, ctx: AppContext) {
   const { db } = ctx.deps;
 
-  const author = async (req: FastifyRequest<{ Params: { key: string } }>) => {
-    const viewer = guard(req, { action: 'frameworks:author' });
-    return { viewer, target: await draftOr404(db, req.params.key) };
-  };
+  const author = (req: FastifyRequest<{ Params: { key: string } }>) => authorDraft(db, req);
   const competencyUrl = (t: Target, id: number) => `${draftUrl(t.framework.key)}/competencies/${id}`;
 
   const competencyOr404 = async (t: Target, id: string) => {

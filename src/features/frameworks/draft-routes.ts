@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../feature.ts';
-import { formErrors, guard, notFound, singleError } from '../../web/http.ts';
+import { formErrors, notFound, singleError } from '../../web/http.ts';
 import type { FieldError } from '../../web/render.ts';
 import { competencyRoutes } from './competency-routes.ts';
 import type { Problem } from './document.ts';
@@ -18,15 +18,16 @@ import {
 import { nextCode } from './frameworks.ts';
 import { discard, publishDraft } from './lifecycle.ts';
 import { presentDraftTree } from './present.ts';
-import type { FrameworkRow, VersionRow } from './queries.ts';
 import { syncFramework } from './queries.ts';
 import { detailsForm, domainForm } from './schemas.ts';
 import {
   actorOf,
   asHttp,
+  authorDraft,
+  type DraftForm,
+  type DraftTarget,
   directionOf,
   draftAudit,
-  draftOr404,
   draftUrl,
   flash,
   formBody,
@@ -37,8 +38,8 @@ import {
   views,
 } from './web.ts';
 
-type Target = { framework: FrameworkRow; draft: VersionRow };
-type Form = { values?: Record<string, unknown>; errors?: FieldError[]; fields?: Record<string, { text: string }> };
+type Target = DraftTarget;
+type Form = DraftForm;
 
 const crumbs = (t: Target) => [
   { href: '/frameworks', text: 'Competency frameworks' },
@@ -63,10 +64,7 @@ function problemLinks(key: string, problems: Problem[]): FieldError[] {
 export async function draftRoutes(app: FastifyInstance, ctx: AppContext) {
   const { db } = ctx.deps;
 
-  const author = async (req: FastifyRequest<{ Params: { key: string } }>) => {
-    const viewer = guard(req, { action: 'frameworks:author' });
-    return { viewer, target: await draftOr404(db, req.params.key) };
-  };
+  const author = (req: FastifyRequest<{ Params: { key: string } }>) => authorDraft(db, req);
 
   const renderDraft = async (req: FastifyRequest, reply: FastifyReply, t: Target, form: Form = {}, status = 200) => {
     const [meta, content] = await Promise.all([versionMeta(db, t.draft.id), readContent(db, t.draft.id)]);

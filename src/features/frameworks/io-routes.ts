@@ -1,7 +1,7 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../../feature.ts';
 import { authorise } from '../../plugins/access.ts';
-import { guard, HttpError, notFound, singleError } from '../../web/http.ts';
+import { guard, HttpError, notFound, singleError, verifyCsrfToken } from '../../web/http.ts';
 import type { FieldError } from '../../web/render.ts';
 import { documentToCsv } from './csv.ts';
 import { readDocument } from './document-queries.ts';
@@ -12,23 +12,6 @@ import { actorOf, draftUrl, flash, frameworkOr404, idParam, views } from './web.
 // Upload (national admins) and download (anyone who may read the version) of whole versions.
 
 const MAX_BYTES = 5 * 1024 * 1024;
-
-/**
- * The app's CSRF hook runs before a multipart body is read, so this route opts out of it and runs the
- * same plugin check on the token from the form, before the uploaded file is looked at.
- */
-function verifyCsrf(app: FastifyInstance, req: FastifyRequest, reply: FastifyReply, token: string | undefined) {
-  (req as { body: unknown }).body = { _csrf: token };
-  return new Promise<void>((resolve, reject) => {
-    // The plugin answers a failure with reply.send(error): catch it so the error page renders as usual.
-    const probe = Object.create(reply) as FastifyReply;
-    probe.send = ((payload: unknown) => {
-      reject(payload instanceof Error ? payload : new HttpError(403, 'The form has expired'));
-      return probe;
-    }) as FastifyReply['send'];
-    app.csrfProtection(req, probe, () => resolve());
-  });
-}
 
 /** The summary shows the first problems; the page lists them all. */
 function summary(problems: ImportProblem[]): FieldError[] {
@@ -74,7 +57,7 @@ export async function ioRoutes(app: FastifyInstance, ctx: AppContext) {
           continue;
         }
         if (!checked) {
-          await verifyCsrf(app, req, reply, token);
+          await verifyCsrfToken(app, req, reply, token);
           checked = true;
         }
         const buffer = await part.toBuffer();
@@ -87,7 +70,7 @@ export async function ioRoutes(app: FastifyInstance, ctx: AppContext) {
       }
       throw err;
     }
-    if (!checked) await verifyCsrf(app, req, reply, token);
+    if (!checked) await verifyCsrfToken(app, req, reply, token);
     if (!file || file.text.trim() === '') {
       return renderImport(reply, singleError('file', 'Select a JSON or CSV file to import'), 400);
     }

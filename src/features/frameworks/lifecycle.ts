@@ -109,10 +109,6 @@ export async function startNewVersion(db: Database, framework: FrameworkRow, act
   });
 }
 
-export async function draftOf(db: Database, frameworkId: number) {
-  return (await versionsOf(db, frameworkId)).find((v) => v.status === 'draft');
-}
-
 /** Publish the draft if it is complete; otherwise every problem, and nothing changes. */
 export async function publishDraft(
   db: Database,

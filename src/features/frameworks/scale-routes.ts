@@ -1,13 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../feature.ts';
-import { formErrors, guard, notFound, singleError } from '../../web/http.ts';
+import { formErrors, notFound, singleError } from '../../web/http.ts';
 import type { FieldError } from '../../web/render.ts';
 import { managementLevelLabels, managementLevels } from './document.ts';
 import { readContent, versionMeta } from './document-queries.ts';
 import { moveRow } from './draft-queries.ts';
 import { draftCrumbs } from './draft-routes.ts';
 import { cellName, levelColumns, requiredGrid, requiredOptions } from './present.ts';
-import type { FrameworkRow, VersionRow } from './queries.ts';
 import {
   addLevel,
   findLevel,
@@ -20,9 +19,11 @@ import {
 } from './scale-queries.ts';
 import { levelForm, scaleRulesForm } from './schemas.ts';
 import {
+  authorDraft,
+  type DraftForm,
+  type DraftTarget,
   directionOf,
   draftAudit,
-  draftOr404,
   draftUrl,
   flash,
   formBody,
@@ -32,17 +33,14 @@ import {
   views,
 } from './web.ts';
 
-type Target = { framework: FrameworkRow; draft: VersionRow };
-type Form = { values?: Record<string, unknown>; errors?: FieldError[]; fields?: Record<string, { text: string }> };
+type Target = DraftTarget;
+type Form = DraftForm;
 
 // The rating scale of a draft (levels, threshold, red/amber/green rule) and its required-levels grid.
 
 export async function scaleRoutes(app: FastifyInstance, ctx: AppContext) {
   const { db } = ctx.deps;
-  const author = async (req: FastifyRequest<{ Params: { key: string } }>) => {
-    const viewer = guard(req, { action: 'frameworks:author' });
-    return { viewer, target: await draftOr404(db, req.params.key) };
-  };
+  const author = (req: FastifyRequest<{ Params: { key: string } }>) => authorDraft(db, req);
   const scaleUrl = (t: Target) => `${draftUrl(t.framework.key)}/scale`;
 
   const renderScale = async (req: FastifyRequest, reply: FastifyReply, t: Target, form: Form = {}, status = 200) => {

@@ -5,8 +5,9 @@ import type { DB } from '../../db/schema.ts';
 import type { AppContext } from '../../feature.ts';
 import type { Viewer } from '../../plugins/access.ts';
 import { audit } from '../../plugins/audit.ts';
-import { setSessionData } from '../../plugins/session.ts';
-import { HttpError, notFound } from '../../web/http.ts';
+import { setFlash, takeFlash as takeSessionFlash } from '../../plugins/session.ts';
+import { guard, HttpError, notFound } from '../../web/http.ts';
+import type { FieldError } from '../../web/render.ts';
 import { LifecycleError } from './lifecycle.ts';
 import { type FrameworkRow, findFramework, type VersionRow, versionsOf } from './queries.ts';
 
@@ -28,6 +29,22 @@ export async function draftOr404(db: Database, key: string): Promise<{ framework
   const draft = (await versionsOf(db, framework.id)).find((v) => v.status === 'draft');
   if (!draft) throw new HttpError(404, `${framework.title} has no draft: start a new version to make changes`);
   return { framework, draft };
+}
+
+/** A framework's draft, as every draft page works on it. */
+export type DraftTarget = { framework: FrameworkRow; draft: VersionRow };
+
+/** What a draft form re-renders with after a refusal. */
+export type DraftForm = {
+  values?: Record<string, unknown>;
+  errors?: FieldError[];
+  fields?: Record<string, { text: string }>;
+};
+
+/** The guard of every draft page and action: national admins only, then the framework's draft or 404. */
+export async function authorDraft(db: Database, req: FastifyRequest<{ Params: { key: string } }>) {
+  const viewer = guard(req, { action: 'frameworks:author' });
+  return { viewer, target: await draftOr404(db, req.params.key) };
 }
 
 /** A numeric id from the URL; anything else is a page that does not exist. */
@@ -59,17 +76,9 @@ export function asHttp(err: unknown): never {
   throw err;
 }
 
-export async function flash(ctx: AppContext, req: FastifyRequest, text: string) {
-  await setSessionData(ctx.deps, req, { flash: text });
-}
+export const flash = (ctx: AppContext, req: FastifyRequest, text: string) => setFlash(ctx.deps, req, text);
 
-/** A one-time message from the previous POST, removed from the session once shown. */
-export async function takeFlash(ctx: AppContext, req: FastifyRequest): Promise<string | undefined> {
-  const value = req.session?.data.flash;
-  if (typeof value !== 'string') return undefined;
-  await setSessionData(ctx.deps, req, { flash: undefined });
-  return value;
-}
+export const takeFlash = (ctx: AppContext, req: FastifyRequest) => takeSessionFlash(ctx.deps, req);
 
 /** A form body as strings (repeated fields keep their first value). */
 export function formBody(req: FastifyRequest): Record<string, string> {

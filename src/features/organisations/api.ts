@@ -1,21 +1,12 @@
-import type { FastifyInstance, FastifySchemaValidationError } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../feature.ts';
-import { decodeCursor, encodeCursor, guard, HttpError, notFound } from '../../web/http.ts';
+import { decodeCursor, encodeCursor, guard, HttpError, notFound, schemaError } from '../../web/http.ts';
 import { flattenTree, searchTerm, teamTree } from './organisations.ts';
 import { apiItem, childCodes, findOrganisation, listOrganisations, parentHistory, teamsOf } from './queries.ts';
 import { codeParams, detailReply, errorReply, type ListQuery, listQuery, listReply, teamsReply } from './schemas.ts';
 
 const tags = ['Organisations'];
 const errors = { 400: errorReply, 401: errorReply, 404: errorReply };
-
-/** The first schema violation as "limit must be <= 200" or "kind must be one of: …". */
-function parameterError(errors: FastifySchemaValidationError[]): Error {
-  const e = errors[0];
-  const params = e.params as { allowedValues?: unknown[]; missingProperty?: string };
-  const field = e.instancePath.replace(/^\//, '').replaceAll('/', '.') || params.missingProperty || 'request';
-  if (params.allowedValues) return new HttpError(400, `${field} must be one of: ${params.allowedValues.join(', ')}`);
-  return new HttpError(400, `${field} ${e.message ?? 'is not valid'}`);
-}
 
 /** JSON API under /api/v1: organisations (ODS), their parent history and their team trees. */
 export async function api(app: FastifyInstance, { deps }: AppContext) {
@@ -24,7 +15,7 @@ export async function api(app: FastifyInstance, { deps }: AppContext) {
   app.addHook('preValidation', async (req) => {
     guard(req, { action: 'organisations:browse' });
   });
-  app.setSchemaErrorFormatter(parameterError);
+  app.setSchemaErrorFormatter(schemaError);
 
   app.get(
     '/organisations',

@@ -1,9 +1,9 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { AppContext, Feature } from '../../feature.ts';
 import { authorise, type OrgPlace, type Viewer } from '../../plugins/access.ts';
 import { audit } from '../../plugins/audit.ts';
-import { setSessionData } from '../../plugins/session.ts';
+import { setFlash, takeFlash } from '../../plugins/session.ts';
 import { formErrors, guard, notFound, singleError } from '../../web/http.ts';
 import type { FieldError } from '../../web/render.ts';
 import { api } from './api.ts';
@@ -97,7 +97,7 @@ async function routes(app: FastifyInstance, ctx: AppContext) {
       teamsOf(db, org.id),
       seeStaff ? countCurrentStaff(db, org.id) : undefined,
     ]);
-    const flash = await takeFlash(ctx, req);
+    const flash = await takeFlash(ctx.deps, req);
     const groups = childGroups
       .map((g) => {
         const ofKind = children.filter((c) => c.kind === g.kind).map((c) => ({ ...c, href: orgUrl(c.code) }));
@@ -188,7 +188,7 @@ async function routes(app: FastifyInstance, ctx: AppContext) {
     const id = await createTeam(ctx, org, team, { viewer, ip: req.ip });
     // Two admins adding the same code at once: the unique index decides, and the loser sees the form again.
     if (id === undefined) return renderTeamForm(reply, org, { values, ...codeTaken() }, 400);
-    await setSessionData(ctx.deps, req, { flash: `${teamKindLabels[team.kind]} “${team.name}” added.` });
+    await setFlash(ctx.deps, req, `${teamKindLabels[team.kind]} “${team.name}” added.`);
     return reply.redirect(`${orgUrl(org.code)}#team-${id}`, 303);
   });
 }
@@ -226,14 +226,6 @@ async function createTeam(
     if ((err as { code?: string }).code === '23505') return undefined;
     throw err;
   }
-}
-
-/** A one-time message from the previous POST, removed from the session once shown. */
-async function takeFlash(ctx: AppContext, req: FastifyRequest): Promise<string | undefined> {
-  const flash = req.session?.data.flash;
-  if (typeof flash !== 'string') return undefined;
-  await setSessionData(ctx.deps, req, { flash: undefined });
-  return flash;
 }
 
 export const organisationsFeature: Feature = { name: 'organisations', routes, api };

@@ -158,6 +158,27 @@ export async function matchRows(db: Database, ctx: ImportContext) {
 }
 
 /**
+ * Rows whose employee number belongs to a person who works elsewhere now and has never worked here: an
+ * organisation's file must not take over (and so read and rewrite) another employer's staff record.
+ * A move between employers is made by the new employer once the old assignment has ended, or by a
+ * national admin. Only the rows matched to an existing person are looked at.
+ */
+export async function foreignPeople(db: Database, organisationId: number) {
+  const { rows } = await sql<{ line: number; staff_number: string }>`
+    SELECT m.line, m.staff_number
+      FROM staff_match m
+     WHERE m.matched_person_id IS NOT NULL AND m.assignment_new
+       AND NOT EXISTS (SELECT 1 FROM assignments a
+                        WHERE a.person_id = m.matched_person_id AND a.organisation_id = ${organisationId}::int)
+       AND EXISTS (SELECT 1 FROM assignments a
+                    WHERE a.person_id = m.matched_person_id AND a.end_date IS NULL
+                      AND a.organisation_id <> ${organisationId}::int)
+     ORDER BY m.line
+  `.execute(db);
+  return rows;
+}
+
+/**
  * Rows whose email address already belongs to someone else in Leadwell. Only new or changed addresses
  * are looked up, through the email index: a re-import of an unchanged file looks up none.
  */

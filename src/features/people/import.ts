@@ -3,7 +3,7 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Database } from '../../db/database.ts';
 import type { Deps } from '../../deps.ts';
-import type { Viewer } from '../../plugins/access.ts';
+import { hasRole, type Viewer } from '../../plugins/access.ts';
 import { audit } from '../../plugins/audit.ts';
 import {
   endMissingAssignments,
@@ -23,6 +23,7 @@ import {
   createMissingTeams,
   emailClashes,
   existingAssignmentNumbers,
+  foreignPeople,
   type ImportContext,
   matchRows,
   onConnection,
@@ -174,6 +175,17 @@ async function crossChecks(db: Database, ctx: ImportContext, req: ImportRequest,
   existing.lists = { outsideSupervisors: outside, outsideManagers: [...new Set(lines.values())] };
   req.progress?.('Checking', 2, 3);
   Object.assign(existing, await matchRows(db, ctx));
+  // The command line runs with the database's own rights; in the web, only national admins move people.
+  const trusted = !('viewer' in req.actor) || hasRole(req.actor.viewer, 'national_admin');
+  if (!trusted) {
+    for (const f of await foreignPeople(db, ctx.organisationId)) {
+      errors.push({
+        line: f.line,
+        column: loaded.columns?.header.staff_number ?? null,
+        message: `employee number ${f.staff_number} belongs to a person who currently works at another organisation: they can join once that assignment has ended, or a national admin can import this row`,
+      });
+    }
+  }
   for (const clash of await emailClashes(db)) {
     errors.push({
       line: clash.line,

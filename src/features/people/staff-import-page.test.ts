@@ -95,6 +95,39 @@ describe('staff upload page', async () => {
     ).toEqual(before);
   });
 
+  it('will not take over a person who works at another organisation, except for a national admin', async () => {
+    const other = await makePerson(db, { orgId: elsewhere.trust.id, given: 'Otto', family: 'Elsewhere' });
+    const { staff_number } = await db
+      .selectFrom('people')
+      .select('staff_number')
+      .where('id', '=', other.id)
+      .executeTakeFirstOrThrow();
+    const takeover = [
+      'Assignment Number,Employee Number,First Name,Last Name,Position Title,Department,Pay Band,Assignment Start Date',
+      `8500-1,${staff_number},Mallory,Takeover,Porter,Estates,3,01/04/2024`,
+    ].join('\r\n');
+    const res = await upload(admin, url, { file: takeover, filename: 'takeover.csv' });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain(
+      `employee number ${staff_number} belongs to a person who currently works at another organisation`,
+    );
+    const person = await db
+      .selectFrom('people')
+      .select(['given_name'])
+      .where('id', '=', other.id)
+      .executeTakeFirstOrThrow();
+    expect(person.given_name).toBe('Otto');
+    expect(await db.selectFrom('assignments').select('id').where('person_id', '=', other.id).execute()).toHaveLength(1);
+
+    const national = await signedIn(
+      ctx,
+      (await makeAccount(db, { grants: [{ role: 'national_admin', orgId: null }] })).id,
+    );
+    const moved = await upload(national, url, { file: takeover, filename: 'transfer.csv' });
+    expect(moved.statusCode).toBe(303);
+    expect(await db.selectFrom('assignments').select('id').where('person_id', '=', other.id).execute()).toHaveLength(2);
+  });
+
   it('takes a column mapping from the textarea, and rejects a mapping it cannot use', async () => {
     const mapped = 'Asg,Surname,First,Job,Start\r\n8101-1,Franklin,Rosalind,Scientist,2020-01-01';
     const wrong = await upload(admin, url, { file: mapped, fields: { mapping: 'Asg=assignment_no' } });

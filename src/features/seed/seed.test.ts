@@ -261,6 +261,17 @@ describe('demo seed', () => {
     const kept = await a.db.selectFrom('accounts').select('person_id').where('id', '=', account.id).executeTakeFirst();
     expect(kept?.person_id).toBe(real.id);
 
+    // Both runs are in the audit log, the second with what it removed.
+    const runs = await a.db
+      .selectFrom('audit_log')
+      .select(['actor_label', 'details'])
+      .where('action', '=', 'seed.run')
+      .orderBy('id')
+      .execute();
+    expect(runs).toHaveLength(2);
+    expect(runs[0]).toMatchObject({ actor_label: 'leadwell seed', details: { scale: 'demo', people: first.people } });
+    expect(runs[1].details).toMatchObject({ removed: { people: first.people, accounts: 7 } });
+
     // Ids continue after the earlier ones rather than being reused.
     const minId = await a.db
       .selectFrom('people')

@@ -1,4 +1,5 @@
 import type { Deps } from '../../deps.ts';
+import { audit } from '../../plugins/audit.ts';
 import { refreshOrganisationStats } from '../dashboard/queries.ts';
 import { loadBundledOds } from '../organisations/ods.ts';
 import {
@@ -22,6 +23,7 @@ import {
   lockForSeeding,
   openTrusts,
   peopleCounts,
+  type ResetCounts,
   restoreForeignKeys,
   setDemoData,
   type TrustRow,
@@ -126,6 +128,7 @@ export async function seed(deps: Deps, opts: SeedOptions): Promise<SeedSummary> 
     personas: 0,
     area: area.label,
   };
+  let removed: ResetCounts | undefined;
   const client = await deps.pool.connect();
   try {
     await client.query('BEGIN');
@@ -140,7 +143,7 @@ export async function seed(deps: Deps, opts: SeedOptions): Promise<SeedSummary> 
     // Dropped before the reset too: deleting a million assignments would otherwise check each key row by row.
     const foreignKeys = await timed('foreign keys', () => dropForeignKeys(client));
     if (opts.reset) {
-      const removed = await timed('reset', () => deleteSynthetic(client));
+      removed = await timed('reset', () => deleteSynthetic(client));
       log(
         `Removed earlier synthetic data: ${removed.people.toLocaleString('en-GB')} people, ${removed.teams.toLocaleString('en-GB')} teams, ${removed.accounts} demo accounts`,
       );
@@ -207,6 +210,23 @@ export async function seed(deps: Deps, opts: SeedOptions): Promise<SeedSummary> 
     client.release();
   }
 
+  // It writes people and demo accounts with admin grants: an admin action like any other.
+  await audit(
+    deps.db,
+    { label: 'leadwell seed' },
+    {
+      action: 'seed.run',
+      details: {
+        scale: opts.scale,
+        seed: opts.seed,
+        area: area.label,
+        people: summary.people,
+        teams: summary.teams,
+        personas: summary.personas,
+        ...(removed && { removed }),
+      },
+    },
+  );
   await setDemoData(deps.db, opts.scale === 'demo');
   await timed('dashboard stats', () => refreshOrganisationStats(deps.db, isoDay(today)));
 

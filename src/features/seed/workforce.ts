@@ -321,14 +321,3 @@ export const nationalGroupShares: Record<Group, number> = {
   '09': 4,
   '06': 1,
 };
-
-export const groupNames: Record<Group, string> = {
-  '01': 'Medical and Dental',
-  '03': 'Nursing and Midwifery Registered',
-  '04': 'Allied Health Professionals',
-  '05': 'Additional Professional Scientific and Technical',
-  '06': 'Healthcare Scientists',
-  '07': 'Additional Clinical Services',
-  '08': 'Administrative and Clerical',
-  '09': 'Estates and Ancillary',
-};
