@@ -7,11 +7,4 @@ import { commands as people } from './people/commands.ts';
 import { commands as seed } from './seed/commands.ts';
 
 /** Every feature's `leadwell` commands, in the order `leadwell --help` lists them. */
-export const commands: Command[] = [
-  ...organisations,
-  ...people,
-  ...accounts,
-  ...seed,
-  ...dashboard,
-  ...frameworks,
-];
+export const commands: Command[] = [...organisations, ...people, ...accounts, ...seed, ...dashboard, ...frameworks];
