@@ -1,6 +1,7 @@
 import type { Database } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Deps } from './deps.ts';
+import { ensurePayScales } from './features/burden/pay-scales.ts';
 import { loadStarters } from './features/frameworks/import.ts';
 import { anyFramework } from './features/frameworks/queries.ts';
 import { loadBundledOds } from './features/organisations/ods.ts';
@@ -34,6 +35,8 @@ export async function prepareDatabase(deps: Deps, log: (m: string) => void): Pro
     const summary = await loadBundledOds(deps.db);
     log(`Loaded NHS organisations from the bundled ODS files: ${summary}.`);
   }
+  const scales = await ensurePayScales(deps.db);
+  if (scales) log(scales);
   if (!(await anyFramework(deps.db))) {
     const { loaded } = await loadStarters(deps.db);
     log(`Loaded the starter competency frameworks: ${loaded.join(', ')}.`);

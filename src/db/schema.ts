@@ -472,6 +472,12 @@ export interface BurdenOverlapGroupsTable {
   refreshed_at: Timestamp;
 }
 
+export interface BurdenItemPairsTable {
+  item_a: number;
+  item_b: number;
+  similarity: Numeric;
+}
+
 export interface BurdenReturnDuplicatesTable {
   return_id: number;
   national_return_id: number;
@@ -488,4 +494,5 @@ export interface DB {
   burden_area_summary: BurdenAreaSummaryTable;
   burden_overlap_groups: BurdenOverlapGroupsTable;
   burden_return_duplicates: BurdenReturnDuplicatesTable;
+  burden_item_pairs: BurdenItemPairsTable;
 }

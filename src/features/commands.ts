@@ -1,5 +1,6 @@
 import type { Command } from '../command.ts';
 import { commands as accounts } from './accounts/commands.ts';
+import { commands as burden } from './burden/commands.ts';
 import { commands as dashboard } from './dashboard/commands.ts';
 import { commands as frameworks } from './frameworks/commands.ts';
 import { commands as organisations } from './organisations/commands.ts';
@@ -7,4 +8,12 @@ import { commands as people } from './people/commands.ts';
 import { commands as seed } from './seed/commands.ts';
 
 /** Every feature's `leadwell` commands, in the order `leadwell --help` lists them. */
-export const commands: Command[] = [...organisations, ...people, ...accounts, ...seed, ...dashboard, ...frameworks];
+export const commands: Command[] = [
+  ...organisations,
+  ...people,
+  ...accounts,
+  ...seed,
+  ...dashboard,
+  ...frameworks,
+  ...burden,
+];

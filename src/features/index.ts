@@ -2,6 +2,7 @@ import type { Feature } from '../feature.ts';
 import { accountsFeature } from './accounts/routes.ts';
 import { apiTokensFeature } from './api-tokens/routes.ts';
 import { auditFeature } from './audit/routes.ts';
+import { burdenFeature } from './burden/routes.ts';
 import { frameworksFeature } from './frameworks/routes.ts';
 import { homeFeature } from './home/routes.ts';
 import { organisationsFeature } from './organisations/routes.ts';
@@ -18,4 +19,5 @@ export const features: Feature[] = [
   auditFeature,
   apiTokensFeature,
   frameworksFeature,
+  burdenFeature,
 ];

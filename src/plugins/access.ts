@@ -74,6 +74,12 @@ export type Permission =
   | { action: 'outbox:read' }
   | { action: 'national:admin' }
   | { action: 'api-tokens:manage' }
+  | { action: 'burden:view' }
+  | { action: 'burden:curate-national' }
+  | { action: 'burden:curate-regional'; regionId: number }
+  | { action: 'burden:manage-local'; org: OrgPlace }
+  | { action: 'burden:record-effort'; org: OrgPlace }
+  | { action: 'burden:curate-any' }
   | { action: 'frameworks:read' }
   | { action: 'frameworks:author' };
 
@@ -107,6 +113,25 @@ export function authorise(v: Viewer | null, p: Permission, opts: { demoMode?: bo
       return national || (opts.demoMode === true && v.isDemo && v.grants.length > 0);
     case 'national:admin':
       return national;
+    // The reporting-burden register (docs/burden.md): national admins curate national returns, regional
+    // leads their region's, ICB leads and organisation admins the ICB and local requests of their area.
+    case 'burden:view':
+      return true;
+    case 'burden:curate-national':
+      return national;
+    case 'burden:curate-regional':
+      return national || grantOrgs(v, 'regional_lead').includes(p.regionId);
+    case 'burden:manage-local':
+      return (
+        national ||
+        grantOrgs(v, 'org_admin').includes(p.org.id) ||
+        grantOrgs(v, 'icb_lead').includes(p.org.id) ||
+        (p.org.icbId !== null && grantOrgs(v, 'icb_lead').includes(p.org.icbId))
+      );
+    case 'burden:record-effort':
+      return national || grantOrgs(v, 'org_admin').includes(p.org.id) || grantOrgs(v, 'icb_lead').includes(p.org.id);
+    case 'burden:curate-any':
+      return national || v.grants.some((g) => ['regional_lead', 'icb_lead', 'org_admin'].includes(g.role));
     case 'frameworks:read':
       return true;
     case 'frameworks:author':

@@ -27,6 +27,7 @@ const navigation: NavItem[] = [
   { href: '/organisations', text: 'Organisations', permission: { action: 'organisations:browse' } },
   { href: '/people', text: 'People', permission: { action: 'people:search' } },
   { href: '/frameworks', text: 'Frameworks', permission: { action: 'frameworks:read' } },
+  { href: '/burden', text: 'Reporting', permission: { action: 'burden:view' } },
   { href: '/admin/audit', text: 'Audit log', permission: { action: 'audit:read' } },
   { href: '/admin/outbox', text: 'Mail outbox', permission: { action: 'outbox:read' } },
 ];

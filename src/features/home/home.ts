@@ -37,6 +37,13 @@ export const homeCards: HomeCard[] = [
     permission: { action: 'frameworks:read' },
   },
   {
+    href: '/burden',
+    heading: 'Reporting requirements',
+    description:
+      'The register of upward reporting requirements, the hours and cost they take, and the overlaps between them.',
+    permission: { action: 'burden:view' },
+  },
+  {
     href: '/admin/audit',
     heading: 'Audit log',
     description: 'Who signed in, who changed what, and who looked at whose record.',
