@@ -1,31 +1,11 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashToken, newToken, SESSION_COOKIE } from '../src/plugins/session.ts';
+import { describe, expect, it } from 'vitest';
 import { makeAccount, makeHierarchy, makePerson } from '../test/factories.ts';
-import { expectAccessible, launchBrowser, liveApp, newPage } from './browser.ts';
+import { expectAccessible, liveApp, signedInPage as openSignedIn, sharedBrowser } from './browser.ts';
 
 const live = await liveApp();
 const db = live.deps.db;
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-/** A page signed in as the account: a real session row, and its cookie in the browser. */
-async function signedInPage(accountId: number): Promise<Page> {
-  const token = newToken();
-  await db
-    .insertInto('sessions')
-    .values({ id: hashToken(token), account_id: accountId, data: '{}', expires_at: new Date(Date.now() + 3_600_000) })
-    .execute();
-  const page = await newPage(browser);
-  await page.context().addCookies([{ name: SESSION_COOKIE, value: token, url: live.baseUrl }]);
-  return page;
-}
+const browser = sharedBrowser();
+const signedInPage = (accountId: number) => openSignedIn(browser(), live, accountId);
 
 describe('audit log, outbox and API tokens in a real browser', () => {
   it('are accessible, with and without errors, and a token can be created by hand', async () => {

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { createDeps, type Deps } from '../src/deps.ts';
+import { hashToken, newToken, SESSION_COOKIE } from '../src/plugins/session.ts';
 import { testDatabase } from '../test/helpers.ts';
 
 const candidates = [
@@ -80,4 +81,31 @@ export async function expectAccessible(page: Page) {
 export async function newPage(browser: Browser): Promise<Page> {
   const context = await browser.newContext();
   return context.newPage();
+}
+
+/** One browser for the test file: launched before its tests, closed after them. */
+export function sharedBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('the browser starts in beforeAll: use it inside a test');
+    return browser;
+  };
+}
+
+/** A page signed in as the account: a real session row, and its cookie in the browser. */
+export async function signedInPage(browser: Browser, live: LiveApp, accountId: number): Promise<Page> {
+  const token = newToken();
+  await live.deps.db
+    .insertInto('sessions')
+    .values({ id: hashToken(token), account_id: accountId, data: '{}', expires_at: new Date(Date.now() + 3_600_000) })
+    .execute();
+  const page = await newPage(browser);
+  await page.context().addCookies([{ name: SESSION_COOKIE, value: token, url: live.baseUrl }]);
+  return page;
 }

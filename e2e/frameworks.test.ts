@@ -1,32 +1,13 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadStarters } from '../src/features/frameworks/import.ts';
-import { hashToken, newToken, SESSION_COOKIE } from '../src/plugins/session.ts';
 import { makeAccount } from '../test/factories.ts';
-import { expectAccessible, launchBrowser, liveApp, newPage } from './browser.ts';
+import { expectAccessible, liveApp, signedInPage as openSignedIn, sharedBrowser } from './browser.ts';
 
 const live = await liveApp();
 const db = live.deps.db;
 await loadStarters(db);
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-async function signedInPage(accountId: number): Promise<Page> {
-  const token = newToken();
-  await db
-    .insertInto('sessions')
-    .values({ id: hashToken(token), account_id: accountId, data: '{}', expires_at: new Date(Date.now() + 3_600_000) })
-    .execute();
-  const page = await newPage(browser);
-  await page.context().addCookies([{ name: SESSION_COOKIE, value: token, url: live.baseUrl }]);
-  return page;
-}
+const browser = sharedBrowser();
+const signedInPage = (accountId: number) => openSignedIn(browser(), live, accountId);
 
 describe('competency frameworks in a real browser', () => {
   it('are accessible to read: the list and a version', async () => {

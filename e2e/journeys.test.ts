@@ -1,11 +1,11 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { freePort } from '../src/db/database.ts';
 import { hashPassword } from '../src/features/accounts/passwords.ts';
 import { loadBundledOds } from '../src/features/organisations/ods.ts';
 import { makeAccount, makePerson } from '../test/factories.ts';
 import { startTestProvider } from '../test/oidc-provider.ts';
-import { expectAccessible, launchBrowser, liveApp, newPage } from './browser.ts';
+import { expectAccessible, liveApp, newPage, sharedBrowser } from './browser.ts';
 
 // The app on a known port, so that the OpenID provider can send people back to it.
 const port = await freePort();
@@ -45,13 +45,7 @@ await makeAccount(db, {
 });
 await makeAccount(db, { email: 'sso.manager@example.nhs.uk', name: 'Grace Okafor', personId: manager.id });
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 async function visit(page: Page, path: string) {
   const res = await page.goto(base + path);
@@ -61,7 +55,7 @@ async function visit(page: Page, path: string) {
 
 describe('user journeys in a real browser', () => {
   it('an organisation admin signs in with a password, browses organisations, finds people and signs out', async () => {
-    const page = await newPage(browser);
+    const page = await newPage(browser());
     await visit(page, '/sign-in');
     // A wrong password first: the NHS error summary, still accessible.
     await page.getByLabel('Email address').fill('org.admin@example.nhs.uk');
@@ -107,7 +101,7 @@ describe('user journeys in a real browser', () => {
   });
 
   it('a line manager signs in with single sign-on and sees their team', async () => {
-    const page = await newPage(browser);
+    const page = await newPage(browser());
     await visit(page, '/sign-in');
     await page.getByRole('link', { name: 'Sign in with your NHS account' }).click();
     // The test provider's development login and consent pages.

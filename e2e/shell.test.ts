@@ -1,20 +1,12 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, launchBrowser, liveApp, newPage } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { expectAccessible, liveApp, newPage, sharedBrowser } from './browser.ts';
 
 const live = await liveApp();
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 describe('web shell in a real browser', () => {
   it('renders the landing, about, accessibility and 404 pages without accessibility violations', async () => {
-    const page = await newPage(browser);
+    const page = await newPage(browser());
     // CSP violations and script errors show as console errors; failed loads are checked by origin below
     // (the NHS fonts come from assets.nhs.uk, which this test machine cannot reach).
     const cspErrors: string[] = [];
