@@ -258,19 +258,7 @@ export async function demoPersonas(db: Database, limit = 50) {
     .orderBy('a.id')
     .limit(limit)
     .execute();
-  if (accounts.length === 0) return [];
-  const grants = await db
-    .selectFrom('role_grants as g')
-    .leftJoin('organisations as o', 'o.id', 'g.organisation_id')
-    .select(['g.account_id', 'g.role', 'o.name as organisation_name'])
-    .where(
-      'g.account_id',
-      'in',
-      accounts.map((a) => a.id),
-    )
-    .orderBy('g.id')
-    .execute();
-  return accounts.map((a) => ({ ...a, grants: grants.filter((g) => g.account_id === a.id) }));
+  return withGrants(db, accounts);
 }
 
 // --- The `leadwell users` commands ---
@@ -346,11 +334,16 @@ export async function accountsPage(db: Database, afterId: number, limit: number)
     .orderBy('id')
     .limit(limit)
     .execute();
+  return withGrants(db, accounts);
+}
+
+/** The accounts with their role grants (and each grant's organisation), in two queries for the whole list. */
+async function withGrants<A extends { id: number }>(db: Database, accounts: A[]) {
   if (accounts.length === 0) return [];
   const grants = await db
     .selectFrom('role_grants as g')
     .leftJoin('organisations as o', 'o.id', 'g.organisation_id')
-    .select(['g.account_id', 'g.role', 'o.code'])
+    .select(['g.account_id', 'g.role', 'o.name as organisation_name', 'o.code'])
     .where(
       'g.account_id',
       'in',

@@ -2,34 +2,11 @@ import { type Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import Papa from 'papaparse';
 import { CrossRowChecks } from './import-checks.ts';
-import { type ColumnMap, type MappingEntry, resolveColumns } from './import-mapping.ts';
+import { type ColumnMap, importFields, type MappingEntry, resolveColumns } from './import-mapping.ts';
 import { checkRow, type RowError, type StaffRow } from './import-values.ts';
 
 /** Columns of the staging table, in the order rows are written to COPY. */
-export const stagingColumns = [
-  'line',
-  'assignment_number',
-  'staff_number',
-  'given_name',
-  'family_name',
-  'email',
-  'position_title',
-  'team',
-  'cost_centre',
-  'staff_group',
-  'occupation_code',
-  'band',
-  'wte',
-  'supervisor',
-  'start_date',
-  'end_date',
-  'ethnicity',
-  'disability',
-  'sex',
-  'age_band',
-  'manager_flag',
-  'valid',
-] as const satisfies readonly (keyof StaffRow)[];
+export const stagingColumns = ['line', ...importFields, 'valid'] as const satisfies readonly (keyof StaffRow)[];
 
 /** Keep at most this many error details in memory; the count goes on. */
 export const MAX_KEPT_ERRORS = 10_000;
