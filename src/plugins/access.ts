@@ -242,56 +242,61 @@ export function canSeeEqualityFields(v: Viewer, person: { id: number; organisati
   return person.organisationIds.some((o) => orgAdmin.includes(o));
 }
 
-/** Load the viewer for an account: grants with their organisations, and whether they manage anyone. */
-export async function loadViewer(db: Database, accountId: number, via: Viewer['via']): Promise<Viewer | null> {
-  const account = await db
-    .selectFrom('accounts')
-    .select(['id', 'person_id', 'display_name', 'email', 'is_demo', 'status'])
-    .where('id', '=', accountId)
-    .executeTakeFirst();
-  if (account?.status !== 'active') return null;
-  const grants = await db
-    .selectFrom('role_grants as g')
-    .leftJoin('organisations as o', 'o.id', 'g.organisation_id')
-    .select(['g.id', 'g.role', 'g.organisation_id', 'o.code', 'o.name'])
-    .where('g.account_id', '=', accountId)
-    .orderBy('g.id')
-    .execute();
-  let managerAssignmentIds: number[] = [];
-  if (account.person_id !== null) {
-    const rows = await db
-      .selectFrom('assignments as a')
-      .select('a.id')
-      .where('a.person_id', '=', account.person_id)
-      .where('a.end_date', 'is', null)
-      .where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('assignments as r')
-            .select(sql`1`.as('one'))
-            .whereRef('r.line_manager_assignment_id', '=', 'a.id')
-            .where('r.end_date', 'is', null),
-        ),
-      )
-      .execute();
-    managerAssignmentIds = rows.map((r) => r.id);
-  }
+/**
+ * The account, its grants with their organisations, and the current assignments through which it manages
+ * someone, in one query (this runs on every signed-in request). `from` adds the table the account is
+ * reached through: the session row, or nothing for an account id.
+ */
+function viewerQuery(db: Database) {
+  return db.selectFrom('accounts as acc').select([
+    'acc.id',
+    'acc.person_id',
+    'acc.display_name',
+    'acc.email',
+    'acc.is_demo',
+    'acc.status',
+    sql<Grant[]>`(SELECT coalesce(json_agg(json_build_object(
+        'id', g.id, 'role', g.role, 'organisationId', g.organisation_id,
+        'organisationCode', o.code, 'organisationName', o.name) ORDER BY g.id), '[]'::json)
+       FROM role_grants g LEFT JOIN organisations o ON o.id = g.organisation_id
+      WHERE g.account_id = acc.id)`.as('grants'),
+    sql<number[]>`ARRAY(SELECT ma.id FROM assignments ma
+      WHERE ma.person_id = acc.person_id AND ma.end_date IS NULL
+        AND EXISTS (SELECT 1 FROM assignments r WHERE r.line_manager_assignment_id = ma.id AND r.end_date IS NULL)
+      ORDER BY ma.id)`.as('manager_ids'),
+  ]);
+}
+
+type ViewerRow = Awaited<ReturnType<ReturnType<typeof viewerQuery>['executeTakeFirstOrThrow']>>;
+
+function toViewer(row: ViewerRow | undefined, via: Viewer['via']): Viewer | null {
+  if (row?.status !== 'active') return null;
   return {
-    accountId: account.id,
-    personId: account.person_id,
-    displayName: account.display_name,
-    email: account.email,
-    isDemo: account.is_demo,
-    grants: grants.map((g) => ({
-      id: g.id,
-      role: g.role,
-      organisationId: g.organisation_id,
-      organisationCode: g.code,
-      organisationName: g.name,
-    })),
-    managerAssignmentIds,
+    accountId: row.id,
+    personId: row.person_id,
+    displayName: row.display_name,
+    email: row.email,
+    isDemo: row.is_demo,
+    grants: row.grants,
+    managerAssignmentIds: row.manager_ids.map(Number),
     via,
   };
+}
+
+/** Load the viewer for an account: grants with their organisations, and whether they manage anyone. */
+export async function loadViewer(db: Database, accountId: number, via: Viewer['via']): Promise<Viewer | null> {
+  return toViewer(await viewerQuery(db).where('acc.id', '=', accountId).executeTakeFirst(), via);
+}
+
+/** A session row and its viewer in one round trip; undefined when there is no such session. */
+export async function loadSessionViewer(db: Database, sessionId: string) {
+  const row = await viewerQuery(db)
+    .innerJoin('sessions as s', 's.account_id', 'acc.id')
+    .select(['s.data', 's.last_seen_at', 's.expires_at'])
+    .where('s.id', '=', sessionId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return { data: row.data, lastSeenAt: row.last_seen_at, expiresAt: row.expires_at, viewer: toViewer(row, 'session') };
 }
 
 /**

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Deps } from '../deps.ts';
-import { loadViewer, restrictToGrant, type Viewer } from './access.ts';
+import { loadSessionViewer, loadViewer, restrictToGrant, type Viewer } from './access.ts';
 
 /**
  * Server-side sessions in PostgreSQL. The cookie holds a random token; the table holds its SHA-256,
@@ -160,23 +160,18 @@ async function sessionPlugin(app: FastifyInstance, opts: { deps: Deps }) {
     if (!token) return;
     const id = hashToken(token);
     const now = deps.clock.now();
-    const row = await deps.db
-      .selectFrom('sessions')
-      .select(['id', 'account_id', 'data', 'last_seen_at', 'expires_at'])
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const row = await loadSessionViewer(deps.db, id);
     if (!row) return;
-    const idleExpired = now.getTime() - row.last_seen_at.getTime() > deps.config.sessionIdleMs;
-    if (idleExpired || row.expires_at <= now) {
+    const idleExpired = now.getTime() - row.lastSeenAt.getTime() > deps.config.sessionIdleMs;
+    if (idleExpired || row.expiresAt <= now) {
       await deps.db.deleteFrom('sessions').where('id', '=', id).execute();
       return;
     }
-    const viewer = await loadViewer(deps.db, row.account_id, 'session');
-    if (!viewer) return;
-    req.viewer = viewer;
+    if (!row.viewer) return;
+    req.viewer = row.viewer;
     req.session = { id, data: row.data };
     // Touch at most once a minute: enough for the idle time-out, without a write per request.
-    if (now.getTime() - row.last_seen_at.getTime() > TOUCH_EVERY_MS) {
+    if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
       await deps.db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
     }
   }
