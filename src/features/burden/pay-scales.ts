@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readCsv } from '../../csv.ts';
 import type { Database } from '../../db/database.ts';
 import type { PayScale } from './burden.ts';
-import { readCsv } from './csv.ts';
 import { hasPayScales, upsertPayScales } from './effort-queries.ts';
 import { isIsoDate } from './schemas.ts';
 

@@ -44,26 +44,12 @@ import {
 } from './returns.ts';
 import { checkReturn, datePartsToIso, MAX_ITEMS_PER_RETURN, registerFilters } from './schemas.ts';
 import { areaSummary } from './summary-queries.ts';
+import { registerColumns } from './transfer-format.ts';
 import { transferRoutes } from './transfer-routes.ts';
 
 const PAGE_SIZE = 50;
-const formOrder = [
-  'name',
-  'requesting_body',
-  'legal_basis',
-  'mandatory',
-  'approval_ref',
-  'frequency',
-  'ad_hoc_cycles',
-  'deadline_rule',
-  'submission_route',
-  'start_date',
-  'sunset_date',
-  'scope',
-  'scope_org_code',
-  'owner_org_code',
-  'data_items',
-];
+// The form lists its fields in the order of the register's CSV columns, so errors are summarised in that order.
+const formOrder = registerColumns;
 const dateFields = ['start_date', 'sunset_date'];
 
 const options = <T extends string>(values: readonly T[], labels: Record<T, string>, chosen?: string) =>

@@ -1,4 +1,4 @@
-import { csvLine, readCsv } from './csv.ts';
+import { csvLine, readCsv } from '../../csv.ts';
 import type { ItemRow, ReturnRow } from './queries.ts';
 import { normaliseItemName } from './register.ts';
 import { MAX_ITEMS_PER_RETURN } from './schemas.ts';

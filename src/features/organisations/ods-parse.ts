@@ -1,4 +1,4 @@
-import Papa from 'papaparse';
+import { type CsvRow as Row, readCsv } from '../../csv.ts';
 import { odsTitleCase } from './names.ts';
 
 /**
@@ -46,27 +46,8 @@ export interface ParsedOdsFile {
   errors: OdsRowError[];
 }
 
-interface Row {
-  line: number;
-  cells: string[];
-}
-
-/** Split CSV text into rows with the line each starts on (papaparse; blank lines dropped). */
-export function csvRows(text: string): Row[] {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const rows: Row[] = [];
-  let line = 1;
-  Papa.parse<string[]>(body, {
-    delimiter: ',',
-    step: (result) => {
-      const cells = result.data.map((c) => c.trim());
-      if (cells.some((c) => c !== '')) rows.push({ line, cells });
-      // A quoted field may hold a line break: the next row starts that many lines further on.
-      line += 1 + result.data.reduce((n, c) => n + (c.match(/\n/g)?.length ?? 0), 0);
-    },
-  });
-  return rows;
-}
+/** Rows of CSV text with the line each starts on (the shared reader every import uses). */
+export const csvRows = readCsv;
 
 /** ODS dates are YYYYMMDD; the database wants YYYY-MM-DD. Returns undefined when not a real date. */
 export function odsDate(value: string): string | null | undefined {

@@ -1,6 +1,6 @@
 import Papa from 'papaparse';
 
-/** CSV for the burden files: rows with the line each starts on, and values written safely for spreadsheets. */
+/** CSV for every import and export: rows with the line each starts on, and values written safely for spreadsheets. */
 
 export interface CsvRow {
   line: number;
