@@ -14,9 +14,9 @@ import { startEmbedded, withDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { createDeps, type Deps } from '../src/deps.ts';
 import { type Scale, seed } from '../src/features/seed/seed.ts';
-import { hashToken, newToken } from '../src/plugins/session.ts';
 import { type LoadResult, load, startServer } from './http.ts';
 import { benchImport } from './import.ts';
+import { benchSession } from './session.ts';
 
 const { values } = parseArgs({
   options: {
@@ -42,35 +42,6 @@ async function database(): Promise<{ url: string; stop(): Promise<void> }> {
   if (!exists.rowCount) await admin.query('create database leadwell');
   await admin.end();
   return { url: withDatabase(server.url, 'leadwell'), stop: server.stop };
-}
-
-/** A signed-in session for load tests: a real session row, as sign-in would create. */
-async function session(
-  deps: Deps,
-  email: string,
-  name: string,
-  grant?: { role: 'org_admin' | 'national_admin'; orgId: number | null },
-) {
-  const db = deps.db;
-  let account = await db.selectFrom('accounts').select('id').where('email', '=', email).executeTakeFirst();
-  if (!account) {
-    account = await db
-      .insertInto('accounts')
-      .values({ email, display_name: name })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    if (grant)
-      await db
-        .insertInto('role_grants')
-        .values({ account_id: account.id, role: grant.role, organisation_id: grant.orgId })
-        .execute();
-  }
-  const token = newToken();
-  await db
-    .insertInto('sessions')
-    .values({ id: hashToken(token), account_id: account.id, data: '{}', expires_at: new Date(Date.now() + 86_400_000) })
-    .execute();
-  return `lw_session=${token}`;
 }
 
 function table(rows: LoadResult[]): string {
@@ -129,11 +100,11 @@ async function main() {
         .orderBy('n', 'desc')
         .limit(1)
         .executeTakeFirstOrThrow();
-      const national = await session(deps, 'bench.national@leadwell.example', 'Bench national admin', {
+      const national = await benchSession(deps, 'bench.national@leadwell.example', 'Bench national admin', {
         role: 'national_admin',
         orgId: null,
       });
-      const orgAdmin = await session(deps, 'bench.orgadmin@leadwell.example', 'Bench organisation admin', {
+      const orgAdmin = await benchSession(deps, 'bench.orgadmin@leadwell.example', 'Bench organisation admin', {
         role: 'org_admin',
         orgId: biggest.organisation_id,
       });

@@ -22,6 +22,7 @@ const schema = z.object({
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).default(12),
   DEMO_MODE: bool.optional(),
   LOAD_DEMO_DATA: bool.default(true),
+  RUN_JOBS: bool.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: bool.default(false),
   SMTP_URL: z.string().optional(),
@@ -57,6 +58,8 @@ function toConfig(env: z.infer<typeof schema>) {
     // undefined = decide from the data: on when demo data has been loaded.
     demoMode: env.DEMO_MODE,
     loadDemoData: env.LOAD_DEMO_DATA,
+    // The web process runs the job worker too unless told not to (a separate `leadwell worker` process instead).
+    runJobs: env.RUN_JOBS,
     logLevel: env.LOG_LEVEL,
     trustProxy: env.TRUST_PROXY,
     smtpUrl: env.SMTP_URL,

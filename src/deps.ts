@@ -42,6 +42,8 @@ export interface Deps {
   logger: Logger;
   clock: Clock;
   mail: Mailer;
+  /** The database the deps are connected to, for what opens its own connections (the job worker). */
+  databaseUrl: string;
   close(): Promise<void>;
 }
 
@@ -61,6 +63,7 @@ export function createDeps(
     logger,
     clock: overrides.clock ?? systemClock,
     mail,
+    databaseUrl,
     close: async () => {
       await mail.close();
       await handle.close();

@@ -2,7 +2,9 @@ import { buildApp } from './app.ts';
 import { prepareDatabase } from './bootstrap.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createDeps } from './deps.ts';
+import { jobs } from './features/jobs.ts';
 import { openDatabaseServer } from './runtime.ts';
+import { startWorker, type Worker } from './worker.ts';
 
 async function main() {
   let config: ReturnType<typeof loadConfig>;
@@ -26,6 +28,7 @@ async function main() {
     deps.logger.info({ signal }, 'shutting down');
     try {
       await app?.close();
+      await worker?.stop();
       await deps.close();
       await server.stop();
     } finally {
@@ -36,9 +39,11 @@ async function main() {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  let worker: Worker | undefined;
   const { demoMode } = await prepareDatabase(deps, say);
   app = await buildApp(deps, { demoMode, watchTemplates: config.env === 'development' });
   await app.listen({ host: config.host, port: config.port });
+  if (config.runJobs) worker = await startWorker(deps, server.url, jobs);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   say(

@@ -6,6 +6,7 @@ import { commands as frameworks } from './frameworks/commands.ts';
 import { commands as organisations } from './organisations/commands.ts';
 import { commands as people } from './people/commands.ts';
 import { commands as seed } from './seed/commands.ts';
+import { commands as system } from './system/commands.ts';
 
 /** Every feature's `leadwell` commands, in the order `leadwell --help` lists them. */
 export const commands: Command[] = [
@@ -16,4 +17,5 @@ export const commands: Command[] = [
   ...dashboard,
   ...frameworks,
   ...burden,
+  ...system,
 ];

@@ -310,3 +310,87 @@ export function restrictToGrant(v: Viewer, grantId: number | null): Viewer | nul
   if (!grant) return null;
   return { ...v, personId: null, managerAssignmentIds: [], grants: [grant] };
 }
+
+/** Who a person is, for deciding access to their development records. */
+export interface DevelopmentSubject {
+  personId: number;
+  /** The line-manager assignment ids of the person's current assignments. */
+  lineManagerAssignmentIds: number[];
+  /** Organisations where the person holds a current assignment. */
+  organisationIds: number[];
+}
+
+/** Why a viewer may see a development record, which the audit entry and the page can say. */
+export type DevelopmentAccess = 'self' | 'line_manager' | 'org_admin';
+
+/**
+ * Development records (self-assessments, 360 reports, appraisals, development plans, talent ratings): the person,
+ * their current line managers and admins of an organisation where they hold a current assignment (design.md,
+ * access model). ICB, regional and national roles see aggregates only, never a person's record. Null: no access.
+ * Every read by someone other than the person is audited by the caller.
+ */
+export function developmentAccess(v: Viewer, s: DevelopmentSubject): DevelopmentAccess | null {
+  if (v.personId !== null && v.personId === s.personId) return 'self';
+  if (s.lineManagerAssignmentIds.some((id) => v.managerAssignmentIds.includes(id))) return 'line_manager';
+  const orgAdmin = grantOrgs(v, 'org_admin');
+  if (s.organisationIds.some((o) => orgAdmin.includes(o))) return 'org_admin';
+  return null;
+}
+
+/** Load what developmentAccess needs about a person; undefined when there is no such person. */
+export async function loadDevelopmentSubject(db: Database, personId: number): Promise<DevelopmentSubject | undefined> {
+  const row = await db
+    .selectFrom('people as p')
+    .select([
+      'p.id',
+      sql<number[]>`ARRAY(SELECT a.line_manager_assignment_id FROM assignments a
+        WHERE a.person_id = p.id AND a.end_date IS NULL AND a.line_manager_assignment_id IS NOT NULL)`.as('managers'),
+      sql<number[]>`ARRAY(SELECT DISTINCT a.organisation_id FROM assignments a
+        WHERE a.person_id = p.id AND a.end_date IS NULL)`.as('orgs'),
+    ])
+    .where('p.id', '=', personId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    personId: Number(row.id),
+    lineManagerAssignmentIds: row.managers.map(Number),
+    organisationIds: row.orgs.map(Number),
+  };
+}
+
+/**
+ * The people whose development records a viewer may see, as a condition on `p` (an alias of `people`): the same
+ * rule as developmentAccess, for lists (a manager's team, an organisation's overdue appraisals). Keep in step.
+ */
+export function developmentScope(v: Viewer) {
+  return (eb: PeopleEB) => {
+    const ors = [];
+    if (v.personId !== null) ors.push(eb('p.id', '=', v.personId));
+    if (v.managerAssignmentIds.length > 0) {
+      ors.push(
+        eb.exists(
+          eb
+            .selectFrom('assignments as da')
+            .select(sql`1`.as('one'))
+            .whereRef('da.person_id', '=', 'p.id')
+            .where('da.end_date', 'is', null)
+            .where('da.line_manager_assignment_id', 'in', v.managerAssignmentIds),
+        ),
+      );
+    }
+    const orgAdmin = grantOrgs(v, 'org_admin');
+    if (orgAdmin.length > 0) {
+      ors.push(
+        eb.exists(
+          eb
+            .selectFrom('assignments as da')
+            .select(sql`1`.as('one'))
+            .whereRef('da.person_id', '=', 'p.id')
+            .where('da.end_date', 'is', null)
+            .where('da.organisation_id', 'in', orgAdmin),
+        ),
+      );
+    }
+    return ors.length ? eb.or(ors) : sql<SqlBool>`false`;
+  };
+}

@@ -353,3 +353,32 @@ async function withGrants<A extends { id: number }>(db: Database, accounts: A[])
     .execute();
   return accounts.map((a) => ({ ...a, grants: grants.filter((g) => g.account_id === a.id) }));
 }
+
+/**
+ * Remove what sign-in leaves behind once it can no longer be used: sessions past their absolute or idle
+ * time-out, password-reset links that expired or were used over a day ago, and throttle rows for unknown
+ * addresses that are neither locked nor recent. Expired sessions are refused on use anyway; this keeps the
+ * tables (and the session lookup index) small.
+ */
+export async function sweepExpired(db: Database, now: Date, idleMs: number) {
+  const idleBefore = new Date(now.getTime() - idleMs);
+  const dayAgo = new Date(now.getTime() - 86_400_000);
+  const sessions = await db
+    .deleteFrom('sessions')
+    .where((eb) => eb.or([eb('expires_at', '<=', now), eb('last_seen_at', '<', idleBefore)]))
+    .executeTakeFirst();
+  const resets = await db
+    .deleteFrom('password_resets')
+    .where((eb) => eb.or([eb('expires_at', '<=', now), eb('used_at', '<', dayAgo)]))
+    .executeTakeFirst();
+  const throttle = await db
+    .deleteFrom('sign_in_throttle')
+    .where('updated_at', '<', dayAgo)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+    .executeTakeFirst();
+  return {
+    sessions: Number(sessions.numDeletedRows),
+    resets: Number(resets.numDeletedRows),
+    throttle: Number(throttle.numDeletedRows),
+  };
+}

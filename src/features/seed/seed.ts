@@ -2,6 +2,7 @@ import type { Deps } from '../../deps.ts';
 import { audit } from '../../plugins/audit.ts';
 import { refreshOrganisationStats } from '../dashboard/queries.ts';
 import { loadBundledOds } from '../organisations/ods.ts';
+import { seedExtensions } from '../seed-extensions.ts';
 import {
   assignmentColumns,
   assignmentLine,
@@ -11,6 +12,7 @@ import {
   teamColumns,
   teamLine,
 } from './copy.ts';
+import type { SeedExtension } from './extension.ts';
 import { dayOf, generateTrust, isoDay, type Notable } from './generate.ts';
 import { buildPersonas } from './personas.ts';
 import {
@@ -42,6 +44,8 @@ export interface SeedOptions {
   log?: (m: string) => void;
   /** Called as trusts are loaded, in staff (people in post). */
   progress?: (done: number, total: number) => void;
+  /** Feature data to add after the staff; default: every registered extension. */
+  extensions?: SeedExtension[];
 }
 
 /** Demo: NHS Devon ICB (five trusts: acute, mental health and the regional ambulance service). */
@@ -229,6 +233,18 @@ export async function seed(deps: Deps, opts: SeedOptions): Promise<SeedSummary> 
   );
   await setDemoData(deps.db, opts.scale === 'demo');
   await timed('dashboard stats', () => refreshOrganisationStats(deps.db, isoDay(today)));
+  for (const extension of opts.extensions ?? seedExtensions) {
+    const said = await timed(extension.name, () =>
+      extension.run(deps, {
+        scale: opts.scale,
+        seed: opts.seed,
+        organisationIds: area.trusts.map((t) => t.id),
+        today: isoDay(today),
+        log,
+      }),
+    );
+    log(`${extension.name}: ${said}`);
+  }
 
   const inPost = summary.people - summary.leavers;
   log(

@@ -1,0 +1,4 @@
+import type { FeatureBench } from './feature.ts';
+
+/** Every feature's benchmark, run by `npm run bench` after the foundation steps. */
+export const featureBenches: FeatureBench[] = [];

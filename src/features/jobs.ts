@@ -1,0 +1,5 @@
+import type { Job } from '../job.ts';
+import { jobs as accounts } from './accounts/jobs.ts';
+
+/** Every feature's background jobs: the one list the worker registers. */
+export const jobs: Job[] = [...accounts];

@@ -1,0 +1,4 @@
+import type { SeedExtension } from './seed/extension.ts';
+
+/** Every feature's synthetic data, run after the staff seed in this order. */
+export const seedExtensions: SeedExtension[] = [];
