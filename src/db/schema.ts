@@ -97,6 +97,8 @@ export interface AssignmentsTable {
   start_date: string;
   end_date: string | null;
   managed_by_import: Generated<boolean>;
+  /** lower(people.family_name), kept by triggers: the organisation-and-name search index. */
+  family_key: Generated<string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

@@ -208,10 +208,17 @@ export function personScope(v: Viewer) {
  * matches few people in an ICB walks it all. Undefined for regional and national scopes, where the name
  * index finds a page of people quickly. Keep in step with personScope.
  */
-export function personScopeSeed(v: Viewer) {
+export function personScopeSeed(v: Viewer, opts: { familyPrefix?: string } = {}) {
   if (hasRole(v, 'national_admin') || hasRole(v, 'regional_lead')) return undefined;
   const orgAdmin = grantOrgs(v, 'org_admin');
   const icb = grantOrgs(v, 'icb_lead');
+  // With a family-name prefix the organisation parts read only the matching names from the
+  // (organisation_id, family_key) index instead of everyone in the organisation.
+  const prefix = opts.familyPrefix;
+  const named = (alias: string) =>
+    prefix === undefined
+      ? sql``
+      : sql` AND ${sql.ref(`${alias}.family_key`)} >= ${prefix} AND ${sql.ref(`${alias}.family_key`)} < ${`${prefix}\u{10FFFF}`}`;
   return (eb: PeopleEB) => {
     const parts = [];
     if (v.personId !== null) parts.push(sql`SELECT ${v.personId}::bigint`);
@@ -220,11 +227,13 @@ export function personScopeSeed(v: Viewer) {
         WHERE end_date IS NULL AND line_manager_assignment_id = ANY(${v.managerAssignmentIds}::bigint[])`);
     }
     if (orgAdmin.length > 0) {
-      parts.push(sql`SELECT person_id FROM assignments WHERE organisation_id = ANY(${orgAdmin}::int[])`);
+      parts.push(
+        sql`SELECT oa.person_id FROM assignments oa WHERE oa.organisation_id = ANY(${orgAdmin}::int[])${named('oa')}`,
+      );
     }
     if (icb.length > 0) {
       parts.push(sql`SELECT sa.person_id FROM assignments sa JOIN organisations so ON so.id = sa.organisation_id
-        WHERE sa.end_date IS NULL AND so.icb_id = ANY(${icb}::int[])`);
+        WHERE sa.end_date IS NULL AND so.icb_id = ANY(${icb}::int[])${named('sa')}`);
     }
     if (parts.length === 0) return sql<SqlBool>`false`;
     return sql<SqlBool>`${eb.ref('p.id')} = ANY(ARRAY(${sql.join(parts, sql` UNION ALL `)}))`;

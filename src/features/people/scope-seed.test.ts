@@ -47,4 +47,35 @@ describe('personScopeSeed (where people lists start)', async () => {
       expect(personScopeSeed(v)).toBeUndefined();
     }
   });
+
+  it('with a family-name prefix, holds the people of that name in scope, and follows renames', async () => {
+    const c = await makeHierarchy(db, '63');
+    const okafor = await makePerson(db, { orgId: c.trust.id, family: 'Okafor' });
+    await makePerson(db, { orgId: c.trust.id, family: 'Okonkwo' });
+    await makePerson(db, { orgId: a.trust.id, family: 'Okafor' });
+    const admin = await load(await makeAccount(db, { grants: [{ role: 'org_admin', orgId: c.trust.id }] }));
+    const icb = await load(await makeAccount(db, { grants: [{ role: 'icb_lead', orgId: c.icb.id }] }));
+    const named = async (v: Viewer, prefix: string) => {
+      const rows = await db
+        .selectFrom('people as p')
+        .select('p.family_name')
+        .where(personScopeSeed(v, { familyPrefix: prefix })!)
+        .where(personScope(v))
+        .orderBy('p.family_name')
+        .execute();
+      return rows.map((r) => r.family_name);
+    };
+    expect(await named(admin, 'oka')).toEqual(['Okafor']);
+    expect(await named(icb, 'ok')).toEqual(['Okafor', 'Okonkwo']);
+    await db.updateTable('people').set({ family_name: 'Adeyemi' }).where('id', '=', okafor.id).execute();
+    expect(await named(admin, 'oka')).toEqual([]);
+    expect(await named(admin, 'adey')).toEqual(['Adeyemi']);
+    // The copied name is not a change of the assignment: no history entry for it.
+    const history = await db
+      .selectFrom('assignment_history')
+      .select('id')
+      .where('assignment_id', '=', okafor.assignmentId)
+      .execute();
+    expect(history).toEqual([]);
+  });
 });

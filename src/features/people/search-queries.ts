@@ -70,8 +70,12 @@ function startFor(viewer: Viewer, q: PeopleQuery): Start {
  */
 export async function searchPeople(db: Database, viewer: Viewer, q: PeopleQuery): Promise<PersonListRow[]> {
   const start = startFor(viewer, q);
+  // Without a band, staff group or manager filter every start is bounded: the name walk stops after a page and
+  // the other starts are arrays of at most one organisation's or ICB's people. Those run as one statement;
+  // a time limit needs a transaction (three more round trips) and is kept for the filtered walks.
+  if (!attributeFilter(q)) return peoplePage(db, viewer, q, start);
   const attempts: [Start, number][] =
-    start === 'names' && attributeFilter(q)
+    start === 'names'
       ? [
           ['names', 1500],
           ['filters', 5000],
@@ -133,12 +137,18 @@ function peoplePage(db: Database, viewer: Viewer, q: PeopleQuery, start: Start):
   // An array of candidate ids (= ANY(ARRAY(…))) makes the planner look them up by primary key rather
   // than guess between that and a scan of the whole table.
   const current = q.includeLeavers ? sql`true` : sql`end_date IS NULL`;
+  // A family-name prefix narrows an organisation's people through the (organisation_id, family_key) index.
+  const familyPrefix = q.search.kind === 'name' ? q.search.family : undefined;
+  const named =
+    familyPrefix === undefined
+      ? sql``
+      : sql` AND family_key >= ${familyPrefix} AND family_key < ${`${familyPrefix}\u{10FFFF}`}`;
   if (start === 'organisation') {
     query = query.where(
-      sql<SqlBool>`p.id = ANY(ARRAY(SELECT person_id FROM assignments WHERE organisation_id = ${q.organisationId!}::int AND ${current}))`,
+      sql<SqlBool>`p.id = ANY(ARRAY(SELECT person_id FROM assignments WHERE organisation_id = ${q.organisationId!}::int AND ${current}${named}))`,
     );
   } else if (start === 'scope') {
-    const seed = personScopeSeed(viewer)!;
+    const seed = personScopeSeed(viewer, { familyPrefix })!;
     query = query.where((eb) => seed(eb as unknown as PeopleEB));
   } else if (start === 'filters') {
     const conditions = [current];

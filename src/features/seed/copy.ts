@@ -52,9 +52,10 @@ export const assignmentColumns = [
   'is_manager',
   'start_date',
   'end_date',
+  'family_key',
 ];
 export function assignmentLine(a: AssignmentRow): string {
-  return `${a.id}\t${a.personId}\t${a.organisationId}\t${a.assignmentNumber}\t${a.teamId}\t${text(a.title)}\t${a.band}\t${a.staffGroup}\t${a.wte}\t${opt(a.lineManagerId)}\t${a.isManager ? 't' : 'f'}\t${a.startDate}\t${opt(a.endDate)}\n`;
+  return `${a.id}\t${a.personId}\t${a.organisationId}\t${a.assignmentNumber}\t${a.teamId}\t${text(a.title)}\t${a.band}\t${a.staffGroup}\t${a.wte}\t${opt(a.lineManagerId)}\t${a.isManager ? 't' : 'f'}\t${a.startDate}\t${opt(a.endDate)}\t${opt(a.familyKey)}\n`;
 }
 
 /** Joins lines into ~256 kB chunks: one stream write per chunk rather than per row. */

@@ -54,6 +54,8 @@ export interface AssignmentRow {
   isManager: boolean;
   startDate: string;
   endDate: string | null;
+  /** The person's family name, lower-cased (assignments.family_key); null: the database computes it. */
+  familyKey: string | null;
 }
 
 /** People the demo personas are linked to. */
@@ -178,6 +180,8 @@ export function generateTrust(trust: TrustInfo, size: number, o: GenerateOptions
       isManager: senior,
       startDate: isoDay(start),
       endDate: end === null ? null : isoDay(end),
+      // Left to the database trigger when not plain ASCII, so that it is exactly PostgreSQL's lower().
+      familyKey: /^[\x20-\x7e]*$/.test(family) ? family.toLowerCase() : null,
     });
     return { assignmentId, personId: id, name: `${given} ${family}`, email: people[n].email };
   };
