@@ -12,6 +12,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest }
 import type { Deps } from './deps.ts';
 import type { AppContext, Feature } from './feature.ts';
 import { features } from './features/index.ts';
+import { postgresRateLimitStore } from './plugins/rate-limit-store.ts';
 import sessionPlugin from './plugins/session.ts';
 import { HttpError } from './web/http.ts';
 import { createNunjucks, nhsukAssets, nhsukBundle } from './web/nunjucks.ts';
@@ -74,7 +75,8 @@ export async function buildApp(
       secure: deps.config.baseUrl.startsWith('https://'),
     },
   });
-  await app.register(rateLimit, { global: false });
+  // Counted in PostgreSQL so that the limits hold across instances.
+  await app.register(rateLimit, { global: false, store: postgresRateLimitStore(deps.db) as never });
   await app.register(fastifyStatic, {
     root: [nhsukAssets, nhsukBundle],
     prefix: '/assets/',

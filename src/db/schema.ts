@@ -243,6 +243,7 @@ export interface DB {
   app_settings: AppSettingsTable;
   organisation_stats: OrganisationStatsTable;
   sign_in_throttle: SignInThrottleTable;
+  rate_limits: RateLimitsTable;
   frameworks: FrameworksTable;
   framework_versions: FrameworkVersionsTable;
   framework_domains: FrameworkDomainsTable;
@@ -259,6 +260,12 @@ export type Person = Selectable<PeopleTable>;
 export type Assignment = Selectable<AssignmentsTable>;
 
 /** Failed sign-ins for email addresses without an account (accounts feature). */
+export interface RateLimitsTable {
+  key: string;
+  window_start: Timestamp;
+  hits: number;
+}
+
 export interface SignInThrottleTable {
   email_hash: string;
   failed_attempts: Generated<number>;
