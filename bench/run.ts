@@ -3,7 +3,7 @@
 // Uses a persistent embedded PostgreSQL in bench/out/pg (or BENCH_DATABASE_URL), seeded once at national
 // scale; later runs reuse it unless --reseed. Every step is bounded in time and stops by itself.
 //   npm run bench                      all steps
-//   npm run bench -- --only http       some steps (seed, import, http)
+//   npm run bench -- --only http       some steps (seed, import, http, and each feature's name in bench/features.ts)
 //   npm run bench -- --scale region    a smaller data set (region) for a quicker run
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,6 +14,7 @@ import { startEmbedded, withDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { createDeps, type Deps } from '../src/deps.ts';
 import { type Scale, seed } from '../src/features/seed/seed.ts';
+import { featureBenches } from './features.ts';
 import { type LoadResult, load, startServer } from './http.ts';
 import { benchImport } from './import.ts';
 import { benchSession } from './session.ts';
@@ -26,7 +27,9 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '15' },
   },
 });
-const steps = new Set((values.only ?? 'seed,import,http').split(','));
+const steps = new Set(
+  (values.only ?? ['seed', 'import', 'http', ...featureBenches.map((b) => b.name)].join(',')).split(','),
+);
 const scale = values.scale as Scale;
 const seconds = Number(values.seconds);
 const outDir = path.join(import.meta.dirname, 'out');
@@ -171,12 +174,50 @@ async function main() {
         await server.stop();
       }
     }
+    const chosen = featureBenches.filter((b) => steps.has(b.name));
+    if (chosen.length) results.features = await runFeatureBenches(deps, db.url, chosen);
     await writeFile(path.join(outDir, `results-${scale}.json`), `${JSON.stringify(results, null, 2)}\n`);
     console.log(`Results written to bench/out/results-${scale}.json`);
   } finally {
     await deps.close();
     await db.stop();
   }
+}
+
+/** Each feature's scenarios against one server process, after the feature has prepared its data. */
+async function runFeatureBenches(deps: Deps, url: string, chosen: typeof featureBenches) {
+  const out: Record<string, unknown> = {};
+  const prepared = [];
+  for (const b of chosen) {
+    console.log(`Preparing ${b.name}…`);
+    const t0 = performance.now();
+    prepared.push({
+      bench: b,
+      ...(await b.prepare({ deps, session: benchSession, log: (m) => console.log(`  ${m}`) })),
+    });
+    console.log(`  ready in ${Math.round((performance.now() - t0) / 100) / 10} s`);
+  }
+  const server = await startServer(url);
+  try {
+    for (const p of prepared) {
+      const runs: (LoadResult & { goalP95Ms?: number })[] = [];
+      for (const sc of p.scenarios) {
+        const base = { baseUrl: server.baseUrl, seconds, cookie: sc.cookie, paths: sc.paths };
+        await load({ ...base, label: 'warm-up', connections: 2, seconds: 2 });
+        runs.push({
+          ...(await load({ ...base, label: sc.label, connections: sc.connections })),
+          goalP95Ms: sc.goalP95Ms,
+        });
+      }
+      if (runs.length) console.log(table(runs));
+      if (p.measured) console.log(`${p.bench.name}: ${JSON.stringify(p.measured)}`);
+      out[p.bench.name] = { http: runs, measured: p.measured };
+    }
+    out.serverMemory = server.memory();
+  } finally {
+    await server.stop();
+  }
+  return out;
 }
 
 main().then(

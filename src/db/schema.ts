@@ -259,13 +259,14 @@ export type NewOrganisation = Insertable<OrganisationsTable>;
 export type Person = Selectable<PeopleTable>;
 export type Assignment = Selectable<AssignmentsTable>;
 
-/** Failed sign-ins for email addresses without an account (accounts feature). */
+/** Rate-limit counters shared by app instances (plugins/rate-limit-store.ts). */
 export interface RateLimitsTable {
   key: string;
   window_start: Timestamp;
   hits: number;
 }
 
+/** Failed sign-ins for email addresses without an account (accounts feature). */
 export interface SignInThrottleTable {
   email_hash: string;
   failed_attempts: Generated<number>;
@@ -504,4 +505,111 @@ export interface DB {
   burden_overlap_groups: BurdenOverlapGroupsTable;
   burden_return_duplicates: BurdenReturnDuplicatesTable;
   burden_item_pairs: BurdenItemPairsTable;
+}
+
+// Self-assessments, evidence and development plans (migration 20261127_0100_assessments; features
+// src/features/assessments and src/features/plans).
+export type AssessmentStatus = 'in_progress' | 'submitted';
+export type EvidenceKind = 'file' | 'link' | 'note';
+export type PlanItemStatus = 'not_started' | 'in_progress' | 'done' | 'dropped';
+export type PlanItemSource = 'assessment' | 'feedback' | 'appraisal' | 'manual';
+
+export interface DevelopmentImportsTable {
+  id: Generated<number>;
+  person_id: number;
+  source_organisation: string;
+  exported_at: Timestamp | null;
+  imported_at: Timestamp;
+  imported_by: number | null;
+  summary: Json<Record<string, unknown>>;
+}
+
+export interface SelfAssessmentsTable {
+  id: Generated<number>;
+  person_id: number;
+  framework_version_id: number;
+  management_level: ManagementLevel;
+  level_source: 'suggested' | 'chosen' | 'imported';
+  band: string | null;
+  status: Generated<AssessmentStatus>;
+  started_at: Timestamp;
+  updated_at: Timestamp;
+  submitted_at: Timestamp | null;
+  import_id: number | null;
+  synthetic: Generated<boolean>;
+}
+
+export interface SelfAssessmentRatingsTable {
+  assessment_id: number;
+  version_id: number;
+  competency_id: number;
+  scale_level_id: number;
+  comment: Generated<string>;
+}
+
+export interface DevelopmentEvidenceTable {
+  id: Generated<number>;
+  person_id: number;
+  kind: EvidenceKind;
+  title: string;
+  url: string | null;
+  note: string | null;
+  file_name: string | null;
+  content_type: string | null;
+  size_bytes: number | null;
+  created_at: Timestamp;
+  import_id: number | null;
+}
+
+export interface DevelopmentEvidenceFilesTable {
+  evidence_id: number;
+  content: Buffer;
+}
+
+export interface SelfAssessmentEvidenceTable {
+  assessment_id: number;
+  evidence_id: number;
+  version_id: number;
+  competency_id: number | null;
+}
+
+export interface ImportedAssessmentHistoryTable {
+  id: Generated<number>;
+  import_id: number;
+  person_id: number;
+  framework_key: string;
+  framework_title: string;
+  framework_version: number;
+  management_level: string;
+  submitted_at: Timestamp | null;
+  content: Json<Record<string, unknown>>;
+}
+
+export interface DevelopmentPlanItemsTable {
+  id: Generated<number>;
+  person_id: number;
+  framework_version_id: number | null;
+  competency_id: number | null;
+  title: string;
+  status: Generated<PlanItemStatus>;
+  due_on: ColumnType<string | null, string | null | undefined, string | null>;
+  support: Generated<string>;
+  source: PlanItemSource;
+  source_id: string | null;
+  import_id: number | null;
+  imported_competency: Json<Record<string, unknown>> | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  synthetic: Generated<boolean>;
+}
+
+export interface DB {
+  development_imports: DevelopmentImportsTable;
+  self_assessments: SelfAssessmentsTable;
+  self_assessment_ratings: SelfAssessmentRatingsTable;
+  development_evidence: DevelopmentEvidenceTable;
+  development_evidence_files: DevelopmentEvidenceFilesTable;
+  self_assessment_evidence: SelfAssessmentEvidenceTable;
+  imported_assessment_history: ImportedAssessmentHistoryTable;
+  development_plan_items: DevelopmentPlanItemsTable;
 }

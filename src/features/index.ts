@@ -1,12 +1,14 @@
 import type { Feature } from '../feature.ts';
 import { accountsFeature } from './accounts/routes.ts';
 import { apiTokensFeature } from './api-tokens/routes.ts';
+import { assessmentsFeature } from './assessments/routes.ts';
 import { auditFeature } from './audit/routes.ts';
 import { burdenFeature } from './burden/routes.ts';
 import { frameworksFeature } from './frameworks/routes.ts';
 import { homeFeature } from './home/routes.ts';
 import { organisationsFeature } from './organisations/routes.ts';
 import { peopleFeature } from './people/routes.ts';
+import { plansFeature } from './plans/routes.ts';
 import { systemFeature } from './system/routes.ts';
 
 /** The one registration list: every feature of the web app, in order. */
@@ -20,4 +22,6 @@ export const features: Feature[] = [
   apiTokensFeature,
   frameworksFeature,
   burdenFeature,
+  assessmentsFeature,
+  plansFeature,
 ];

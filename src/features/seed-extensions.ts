@@ -1,4 +1,5 @@
+import { seedExtension as assessments } from './assessments/generate.ts';
 import type { SeedExtension } from './seed/extension.ts';
 
 /** Every feature's synthetic data, run after the staff seed in this order. */
-export const seedExtensions: SeedExtension[] = [];
+export const seedExtensions: SeedExtension[] = [assessments];

@@ -81,7 +81,10 @@ export type Permission =
   | { action: 'burden:record-effort'; org: OrgPlace }
   | { action: 'burden:curate-any' }
   | { action: 'frameworks:read' }
-  | { action: 'frameworks:author' };
+  | { action: 'frameworks:author' }
+  | { action: 'development:own' }
+  | { action: 'development:read'; subject: DevelopmentSubject }
+  | { action: 'development:team' };
 
 /** The one authorisation decision for every route. */
 export function authorise(v: Viewer | null, p: Permission, opts: { demoMode?: boolean } = {}): boolean {
@@ -136,6 +139,14 @@ export function authorise(v: Viewer | null, p: Permission, opts: { demoMode?: bo
       return true;
     case 'frameworks:author':
       return national;
+    // Self-assessments and development plans (docs/standards-assessment.md): one's own, and those of the people
+    // developmentAccess allows (line managers, organisation admins); never regional or national roles.
+    case 'development:own':
+      return v.personId !== null;
+    case 'development:read':
+      return developmentAccess(v, p.subject) !== null;
+    case 'development:team':
+      return v.managerAssignmentIds.length > 0;
   }
 }
 

@@ -16,6 +16,7 @@ describe('server-rendered charts', () => {
     expect(svg).toContain('Average self-rating in each domain');
     expect(svg).toContain('Collaborative leadership');
     expect(svg).not.toContain('<style');
+    expect(svg).not.toContain('aria-label=');
     expect(svg.match(/<rect /g)?.length).toBe(2);
   });
 });

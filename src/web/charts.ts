@@ -52,7 +52,12 @@ export function renderChart(options: Plot.PlotOptions, text: ChartText): string 
     desc.textContent = text.description;
     svg.insertBefore(desc, title.nextSibling);
   }
-  // Decorative groups Plot marks aria-hidden stay hidden; mark groups carry aria-label already.
+  // Inside role="img" the parts are presentational: Plot's aria-label on its groups would be labels on elements
+  // without a role, which axe reports. The title, the description and the table beside the chart carry the meaning.
+  for (const el of Array.from(svg.querySelectorAll('[aria-label],[aria-description]'))) {
+    el.removeAttribute('aria-label');
+    el.removeAttribute('aria-description');
+  }
   return svg.outerHTML;
 }
 

@@ -26,6 +26,7 @@ const navigation: NavItem[] = [
   { href: '/', text: 'Home', permission: { action: 'signed-in' } },
   { href: '/organisations', text: 'Organisations', permission: { action: 'organisations:browse' } },
   { href: '/people', text: 'People', permission: { action: 'people:search' } },
+  { href: '/me/development', text: 'Development', permission: { action: 'development:own' } },
   { href: '/frameworks', text: 'Frameworks', permission: { action: 'frameworks:read' } },
   { href: '/burden', text: 'Reporting', permission: { action: 'burden:view' } },
   { href: '/admin/audit', text: 'Audit log', permission: { action: 'audit:read' } },

@@ -1,0 +1,117 @@
+import type { FastifyRequest } from 'fastify';
+import type { Database } from '../../db/database.ts';
+import type { AppContext } from '../../feature.ts';
+import {
+  type DevelopmentAccess,
+  type DevelopmentSubject,
+  developmentAccess,
+  loadDevelopmentSubject,
+  type Viewer,
+} from '../../plugins/access.ts';
+import { type AuditEntry, audit } from '../../plugins/audit.ts';
+import { setFlash, takeFlash as takeSessionFlash } from '../../plugins/session.ts';
+import { guard, HttpError, notFound } from '../../web/http.ts';
+import { findPerson } from '../people/queries.ts';
+
+// What the development pages and API share: the access decision on a person's record (audited when the
+// reader is someone else), the person's own id, flash messages and ids from URLs.
+
+export const views = 'features/assessments/views';
+export const home = '/me/development';
+
+/** The signed-in person (their own development pages); accounts without a person have none. */
+export function ownPerson(req: FastifyRequest): { viewer: Viewer; personId: number } {
+  const viewer = guard(req, { action: 'development:own' });
+  return { viewer, personId: viewer.personId! };
+}
+
+export interface SubjectAccess {
+  viewer: Viewer;
+  subject: DevelopmentSubject;
+  access: DevelopmentAccess;
+  person: { id: number; given_name: string; family_name: string };
+}
+
+/**
+ * A person's development record for a reader: 404 for no such person, 403 for anyone developmentAccess does not
+ * allow (peers, ICB, regional and national roles). A read by anyone but the person is audited here, so no route
+ * can forget it.
+ */
+export async function readSubject(
+  db: Database,
+  req: FastifyRequest,
+  personId: number,
+  what: { action: string; subjectType: string; subjectId?: number | string },
+): Promise<SubjectAccess> {
+  const viewer = guard(req, { action: 'signed-in' });
+  const subject = await loadDevelopmentSubject(db, personId);
+  if (!subject) throw notFound('Person');
+  const access = developmentAccess(viewer, subject);
+  guard(req, { action: 'development:read', subject });
+  const person = await findPerson(db, personId);
+  if (!person || !access) throw notFound('Person');
+  if (access !== 'self') {
+    await audit(
+      db,
+      { viewer, ip: req.ip },
+      {
+        action: what.action,
+        subjectType: what.subjectType,
+        subjectId: what.subjectId ?? personId,
+        personId,
+        details: { access },
+      },
+    );
+  }
+  return {
+    viewer,
+    subject,
+    access,
+    person: { id: person.id, given_name: person.given_name, family_name: person.family_name },
+  };
+}
+
+/** The audit entry of a write to one's own record. */
+export function auditWrite(db: Database, req: FastifyRequest, viewer: Viewer, entry: AuditEntry) {
+  return audit(db, { viewer, ip: req.ip }, { personId: viewer.personId, ...entry });
+}
+
+export const flash = (ctx: AppContext, req: FastifyRequest, text: string) => setFlash(ctx.deps, req, text);
+export const takeFlash = (ctx: AppContext, req: FastifyRequest) => takeSessionFlash(ctx.deps, req);
+
+/** A numeric id from the URL; anything else is a page that does not exist. */
+export function idParam(value: string, what = 'Page'): number {
+  if (!/^\d{1,15}$/.test(value)) throw notFound(what);
+  return Number(value);
+}
+
+/** A form body as strings (repeated fields keep their first value). */
+export function formBody(req: FastifyRequest): Record<string, string> {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.entries(body).map(([k, v]) => [k, Array.isArray(v) ? String(v[0] ?? '') : String(v ?? '')]),
+  );
+}
+
+/** Every value of a repeated form field (checkboxes). */
+export function formList(req: FastifyRequest, name: string): string[] {
+  const v = ((req.body ?? {}) as Record<string, unknown>)[name];
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]).map(String);
+}
+
+/** The lock triggers' refusals (submitted assessment, evidence in use) as a 409 with the reason. */
+export function lockedAsHttp(err: unknown): never {
+  const code = (err as { code?: string }).code;
+  if (code === 'LW101') throw new HttpError(409, 'This self-assessment has been submitted, so it cannot change');
+  if (code === 'LW102') {
+    throw new HttpError(
+      409,
+      'This evidence is used by a submitted self-assessment, so it cannot be deleted: submitted assessments keep their evidence',
+    );
+  }
+  throw err;
+}
+
+export const dateText = (d: Date | null | undefined) =>
+  d ? d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' }) : '';

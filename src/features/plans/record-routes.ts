@@ -1,0 +1,131 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { AppContext } from '../../feature.ts';
+import { HttpError, singleError, verifyCsrfToken } from '../../web/http.ts';
+import type { FieldError } from '../../web/render.ts';
+import { auditWrite, flash, home, ownPerson, takeFlash } from '../assessments/web.ts';
+import { buildRecord } from './record.ts';
+import { type ImportProblem, importRecord } from './record-import.ts';
+
+// "My development record": one printable page of everything in the person's self-assessments and plan, its
+// JSON download, and the import of a record from a previous employer.
+
+const views = 'features/plans/views';
+const recordUrl = `${home}/record`;
+const MAX_BYTES = 5 * 1024 * 1024;
+
+function summary(problems: ImportProblem[]): FieldError[] {
+  const first = problems.slice(0, 10).map((p, i) => ({ text: `${p.where}: ${p.message}`, href: `#problem-${i}` }));
+  const more = problems.length - first.length;
+  return more > 0 ? [...first, { text: `and ${more} more problems`, href: '#problems' }] : first;
+}
+
+const levelLabels: Record<string, string> = {
+  first_line: 'First-line managers',
+  middle: 'Middle managers',
+  senior: 'Senior managers',
+  executive: 'Executives',
+  board: 'Board members',
+};
+
+export async function recordRoutes(app: FastifyInstance, ctx: AppContext) {
+  const { db } = ctx.deps;
+
+  app.get(recordUrl, async (req, reply) => {
+    const { personId } = ownPerson(req);
+    const record = await buildRecord(db, personId, ctx.deps.clock.now());
+    return reply.render(`${views}/record.njk`, {
+      title: 'My development record',
+      breadcrumbs: [
+        { href: '/', text: 'Home' },
+        { href: home, text: 'Development' },
+      ],
+      flash: await takeFlash(ctx, req),
+      record,
+      levelLabels,
+    });
+  });
+
+  app.get(`${recordUrl}.json`, async (req, reply) => {
+    const { viewer, personId } = ownPerson(req);
+    const record = await buildRecord(db, personId, ctx.deps.clock.now());
+    await auditWrite(db, req, viewer, { action: 'record.export', subjectType: 'person', subjectId: personId });
+    const day = record.exported_at.slice(0, 10);
+    return reply
+      .header('content-disposition', `attachment; filename="development-record-${day}.json"`)
+      .type('application/json; charset=utf-8')
+      .send(`${JSON.stringify(record, null, 2)}\n`);
+  });
+
+  const renderImport = (reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) =>
+    reply.render(
+      `${views}/import.njk`,
+      {
+        title: 'Import a development record',
+        breadcrumbs: [
+          { href: home, text: 'Development' },
+          { href: recordUrl, text: 'My development record' },
+        ],
+        errors: [],
+        fields: {},
+        ...extra,
+      },
+      status,
+    );
+
+  app.get(`${recordUrl}/import`, async (req, reply) => {
+    ownPerson(req);
+    return renderImport(reply);
+  });
+
+  app.post(`${recordUrl}/import`, { config: { csrf: false } }, async (req, reply) => {
+    const { viewer, personId } = ownPerson(req);
+    if (!req.isMultipart()) throw new HttpError(400, 'Upload the file with the form on this page');
+    let token: string | undefined;
+    let checked = false;
+    let file: { filename: string; text: string } | undefined;
+    try {
+      for await (const part of req.parts({ limits: { fileSize: MAX_BYTES, files: 1 } })) {
+        if (part.type === 'field') {
+          if (part.fieldname === '_csrf') token = String(part.value);
+          continue;
+        }
+        if (!checked) {
+          await verifyCsrfToken(app, req, reply, token);
+          checked = true;
+        }
+        const buffer = await part.toBuffer();
+        if (part.fieldname === 'file' && part.filename)
+          file = { filename: part.filename, text: buffer.toString('utf8') };
+      }
+    } catch (err) {
+      if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
+        return renderImport(reply, singleError('file', 'The file must be smaller than 5 MB'), 413);
+      }
+      throw err;
+    }
+    if (!checked) await verifyCsrfToken(app, req, reply, token);
+    if (!file || file.text.trim() === '') {
+      return renderImport(reply, singleError('file', 'Select your development record (a JSON file)'), 400);
+    }
+    const result = await importRecord(db, personId, file.text, { accountId: viewer.accountId });
+    if (!result.ok) {
+      return renderImport(
+        reply,
+        { errors: summary(result.problems), problems: result.problems, filename: file.filename },
+        400,
+      );
+    }
+    await auditWrite(db, req, viewer, {
+      action: 'record.import',
+      subjectType: 'development_import',
+      subjectId: result.importId,
+      details: { assessments: result.assessments, history: result.history, plan: result.planItems },
+    });
+    await flash(
+      ctx,
+      req,
+      `Imported ${result.assessments + result.history} self-assessment${result.assessments + result.history === 1 ? '' : 's'} and ${result.planItems} plan item${result.planItems === 1 ? '' : 's'} from ${file.filename}.`,
+    );
+    return reply.redirect(recordUrl, 303);
+  });
+}
