@@ -194,7 +194,9 @@ function requestForLog(req: FastifyRequest) {
   return {
     method: req.method,
     url:
-      path.replace(/^\/password-reset\/[^/]+/, '/password-reset/[redacted]') +
+      path
+        .replace(/^\/password-reset\/[^/]+/, '/password-reset/[redacted]')
+        .replace(/^\/feedback\/respond\/[^/]+/, '/feedback/respond/[redacted]') +
       (keys.length ? `?${keys.map((k) => `${k}=[redacted]`).join('&')}` : ''),
     host: req.host,
     remoteAddress: req.ip,

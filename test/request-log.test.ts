@@ -23,12 +23,14 @@ describe('request log lines', () => {
     try {
       const token = 'Zk3vQ9xLmN2pR7sT1uV5wX8yA0bC4dE6fG_hJ-kLmNo';
       await app.inject(`/password-reset/${token}`);
+      await app.inject(`/feedback/respond/${token}`);
       await app.inject('/people?q=ann.smith%40nhs.example&band=7');
     } finally {
       await app.close();
     }
     const out = lines.join('');
     expect(out).toContain('"url":"/password-reset/[redacted]"');
+    expect(out).toContain('"url":"/feedback/respond/[redacted]"');
     expect(out).toContain('"url":"/people?q=[redacted]&band=[redacted]"');
     expect(out).not.toContain('Zk3vQ9xLmN2pR7sT1uV5wX8yA0bC4dE6fG');
     expect(out).not.toContain('ann.smith');

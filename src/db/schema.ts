@@ -613,3 +613,62 @@ export interface DB {
   imported_assessment_history: ImportedAssessmentHistoryTable;
   development_plan_items: DevelopmentPlanItemsTable;
 }
+
+// 360 feedback (migration 20261127_0200_feedback; feature src/features/feedback). Merged into DB above.
+export type RaterGroup = 'self' | 'line_manager' | 'peer' | 'direct_report' | 'other';
+
+export interface FeedbackRoundsTable {
+  id: Generated<number>;
+  person_id: number;
+  framework_version_id: number;
+  domain_ids: number[] | null;
+  closes_on: string;
+  min_peer: Generated<number>;
+  min_direct_report: Generated<number>;
+  min_other: Generated<number>;
+  facilitator_account_id: number | null;
+  status: Generated<'open' | 'closed'>;
+  closed_at: Timestamp | null;
+  released_at: Timestamp | null;
+  released_by: number | null;
+  shared_at: Timestamp | null;
+  created_by: number | null;
+  created_at: Timestamp;
+  synthetic: Generated<boolean>;
+}
+
+export interface FeedbackRatersTable {
+  id: Generated<number>;
+  round_id: number;
+  rater_group: RaterGroup;
+  person_id: number | null;
+  email: string | null;
+  name: string;
+  token_hash: string | null;
+  invited_at: Timestamp | null;
+  saved_at: Timestamp | null;
+  submitted_at: Timestamp | null;
+  strengths: Generated<string>;
+  development: Generated<string>;
+  created_at: Timestamp;
+}
+
+export interface FeedbackRatingsTable {
+  rater_id: number;
+  competency_id: number;
+  scale_level_id: number;
+  value: number | null;
+}
+
+export interface FeedbackRemindersTable {
+  rater_id: number;
+  days_before: number;
+  sent_at: Timestamp;
+}
+
+export interface DB {
+  feedback_rounds: FeedbackRoundsTable;
+  feedback_raters: FeedbackRatersTable;
+  feedback_ratings: FeedbackRatingsTable;
+  feedback_reminders: FeedbackRemindersTable;
+}

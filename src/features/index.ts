@@ -4,6 +4,7 @@ import { apiTokensFeature } from './api-tokens/routes.ts';
 import { assessmentsFeature } from './assessments/routes.ts';
 import { auditFeature } from './audit/routes.ts';
 import { burdenFeature } from './burden/routes.ts';
+import { feedbackFeature } from './feedback/routes.ts';
 import { frameworksFeature } from './frameworks/routes.ts';
 import { homeFeature } from './home/routes.ts';
 import { organisationsFeature } from './organisations/routes.ts';
@@ -24,4 +25,5 @@ export const features: Feature[] = [
   burdenFeature,
   assessmentsFeature,
   plansFeature,
+  feedbackFeature,
 ];

@@ -84,7 +84,14 @@ export type Permission =
   | { action: 'frameworks:author' }
   | { action: 'development:own' }
   | { action: 'development:read'; subject: DevelopmentSubject }
-  | { action: 'development:team' };
+  | { action: 'development:team' }
+  | { action: 'feedback:start'; subject: DevelopmentSubject }
+  | { action: 'feedback:progress'; subject: DevelopmentSubject; facilitatorAccountId: number | null }
+  | {
+      action: 'feedback:report';
+      subject: DevelopmentSubject;
+      round: { released: boolean; shared: boolean; facilitatorAccountId: number | null };
+    };
 
 /** The one authorisation decision for every route. */
 export function authorise(v: Viewer | null, p: Permission, opts: { demoMode?: boolean } = {}): boolean {
@@ -147,6 +154,21 @@ export function authorise(v: Viewer | null, p: Permission, opts: { demoMode?: bo
       return developmentAccess(v, p.subject) !== null;
     case 'development:team':
       return v.managerAssignmentIds.length > 0;
+    // 360 feedback (docs/standards-feedback.md): the person or their line manager starts a round; the person,
+    // their line managers, their organisation's admins and the named facilitator follow its progress (counts
+    // only). The released report is the person's and the facilitator's; line managers and admins read it only
+    // when the person shares it.
+    case 'feedback:start': {
+      const access = developmentAccess(v, p.subject);
+      return access === 'self' || access === 'line_manager';
+    }
+    case 'feedback:progress':
+      return developmentAccess(v, p.subject) !== null || p.facilitatorAccountId === v.accountId;
+    case 'feedback:report': {
+      if (!p.round.released) return false;
+      const access = developmentAccess(v, p.subject);
+      return access === 'self' || p.round.facilitatorAccountId === v.accountId || (access !== null && p.round.shared);
+    }
   }
 }
 

@@ -19,4 +19,17 @@ describe('server-rendered charts', () => {
     expect(svg).not.toContain('aria-label=');
     expect(svg.match(/<rect /g)?.length).toBe(2);
   });
+
+  it('returns the chart, not a legend swatch, and names each group in text', () => {
+    const svg = barChart(
+      [
+        { label: 'Use of data', value: 2, group: 'Below required level' },
+        { label: 'Finance', value: 3, group: 'Meets required level' },
+      ],
+      { title: 'Gaps', xLabel: 'Rating' },
+    );
+    expect(svg.match(/<rect /g)?.length).toBe(2);
+    expect(svg).toContain('Below required level');
+    expect(svg).toContain('Meets required level');
+  });
 });

@@ -33,7 +33,12 @@ let sequence = 0;
  */
 export function renderChart(options: Plot.PlotOptions, text: ChartText): string {
   const node = Plot.plot({ document, style: undefined, ...options } as Plot.PlotOptions) as unknown as Element;
-  const svg = node.tagName.toLowerCase() === 'svg' ? node : node.querySelector('svg');
+  // With a legend Plot returns a <figure> whose first SVGs are legend swatches: the chart is its own child SVG.
+  // Legends are not kept (the table beside every chart names each series); say what colours mean in marks instead.
+  const svg =
+    node.tagName.toLowerCase() === 'svg'
+      ? node
+      : Array.from(node.children).find((c) => c.tagName.toLowerCase() === 'svg');
   if (!svg) throw new Error('chart did not render an svg');
   for (const style of Array.from(svg.querySelectorAll('style'))) style.remove();
   sequence = (sequence + 1) % 1_000_000;
@@ -78,9 +83,13 @@ export function barChart(bars: readonly Bar[], text: ChartText & { xLabel: strin
       height: 40 + data.length * 28,
       x: { label: text.xLabel, grid: true, domain: text.max !== undefined ? [0, text.max] : undefined },
       y: { label: null, domain: data.map((b) => b.label) },
-      color: data.some((b) => b.group) ? { legend: true, range: Object.values(chartColours) } : undefined,
+      color: data.some((b) => b.group) ? { range: Object.values(chartColours) } : undefined,
       marks: [
         Plot.barX(data, { y: 'label', x: 'value', fill: data.some((b) => b.group) ? 'group' : chartColours.blue }),
+        // The group is written at the end of its bar, so the colour is never the only way to tell.
+        ...(data.some((b) => b.group)
+          ? [Plot.text(data, { y: 'label', x: 'value', text: 'group', textAnchor: 'start', dx: 4 })]
+          : []),
         Plot.ruleX([0]),
       ],
     },

@@ -45,6 +45,11 @@ async function routes(app: FastifyInstance, ctx: AppContext) {
           text: 'Rate yourself against the management standards for your level and see your gaps.',
         },
         {
+          href: '/me/feedback',
+          title: '360 feedback',
+          text: 'Ask your line manager, peers and team how you lead, and read what they say together.',
+        },
+        {
           href: `${home}/plan`,
           title: 'Development plan',
           text: 'What you will work on, by when, and the support agreed.',

@@ -1,0 +1,77 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../feature.ts';
+import { setFlash, takeFlash } from '../../plugins/session.ts';
+import { guard, HttpError } from '../../web/http.ts';
+import { versionMeta } from '../frameworks/document-queries.ts';
+import { addPlanItems } from '../plans/queries.ts';
+import { shownMean } from './feedback.ts';
+import { competencyHead, domainChart, presentReport } from './present.ts';
+import { auditRead, auditWrite, loadRound, reportOf, roundPermission } from './service.ts';
+import { actorOf, idParam, presentRound, roundUrl, views } from './web.ts';
+
+// The released report: for the person and the named facilitator; for line managers and organisation admins only when
+// the person shares it. Every read by someone other than the person is audited.
+
+export async function reportRoutes(app: FastifyInstance, ctx: AppContext) {
+  const { db } = ctx.deps;
+
+  app.get<{ Params: { id: string } }>('/feedback/:id/report', async (req, reply) => {
+    const loaded = await loadRound(db, idParam(req.params.id));
+    const viewer = guard(req, roundPermission(loaded));
+    await auditRead(db, actorOf(req), loaded, 'report');
+    const { round } = loaded;
+    const report = await reportOf(db, round);
+    const subject = `${round.given_name} ${round.family_name}`;
+    const view = presentReport(report);
+    const lines = (l: typeof report.strengths) =>
+      l.map((x) => ({ title: x.title, others: shownMean(x.others), self: shownMean(x.self) }));
+    return reply.render(`${views}/report.njk`, {
+      title: `360 feedback report: ${subject}`,
+      breadcrumbs: [
+        { href: '/me/feedback', text: '360 feedback' },
+        { href: roundUrl(round.id), text: 'This 360 round' },
+      ],
+      flash: await takeFlash(ctx.deps, req),
+      round: presentRound(round),
+      framework: await versionMeta(db, round.framework_version_id),
+      self: viewer.personId === round.person_id,
+      report: view,
+      chart: domainChart(report, subject),
+      competencyHead,
+      strengths: lines(report.strengths),
+      lowest: lines(report.lowest),
+      blindSpots: lines(report.blindSpots),
+      hiddenStrengths: lines(report.hiddenStrengths),
+    });
+  });
+
+  // "Add to my development plan": the competencies others rated lowest become plan items (once per round and
+  // competency: adding them again changes nothing). Only the person adds to their own plan.
+  app.post<{ Params: { id: string } }>('/feedback/:id/plan', async (req, reply) => {
+    const loaded = await loadRound(db, idParam(req.params.id));
+    const viewer = guard(req, roundPermission(loaded));
+    if (viewer.personId !== loaded.round.person_id)
+      throw new HttpError(403, 'Only the person can add to their own development plan');
+    const report = await reportOf(db, loaded.round);
+    const added = await addPlanItems(
+      db,
+      loaded.round.person_id,
+      report.lowest.map((c) => ({
+        frameworkVersionId: loaded.round.framework_version_id,
+        competencyId: c.id,
+        title: `Develop ${c.title} (from 360 feedback)`,
+        source: 'feedback' as const,
+        sourceId: String(loaded.round.id),
+      })),
+    );
+    await auditWrite(db, actorOf(req), loaded, 'plan.add', { items: added.length });
+    await setFlash(
+      ctx.deps,
+      req,
+      added.length
+        ? `${added.length} ${added.length === 1 ? 'competency' : 'competencies'} added to your development plan.`
+        : 'These competencies are already in your development plan.',
+    );
+    return reply.redirect(`${roundUrl(loaded.round.id)}/report`, 303);
+  });
+}
