@@ -672,3 +672,120 @@ export interface DB {
   feedback_ratings: FeedbackRatingsTable;
   feedback_reminders: FeedbackRemindersTable;
 }
+
+// The standard appraisal (migration 20261127_0300_appraisals; feature src/features/appraisals). Merged into DB above.
+export type AppraisalStatus = 'not_started' | 'preparing' | 'meeting_held' | 'recorded' | 'locked';
+export type OverallRating = 'exceptional' | 'strong' | 'developing' | 'not_yet_meeting';
+export type AppraisalSummaryLevel = 'organisation' | 'icb' | 'region' | 'nation';
+
+export interface AppraisalCyclesTable {
+  id: Generated<number>;
+  organisation_id: number;
+  name: string;
+  starts_on: string;
+  mid_year_on: string;
+  due_on: string;
+  ends_on: string;
+  template_key: string;
+  template_version: number;
+  framework_version_id: number;
+  synthetic: Generated<boolean>;
+  created_by: number | null;
+  created_at: Timestamp;
+}
+
+export interface AppraisalsTable {
+  id: Generated<number>;
+  cycle_id: number;
+  organisation_id: number;
+  person_id: number;
+  assignment_id: number;
+  appraiser_person_id: number | null;
+  appraiser_set_by: number | null;
+  appraiser_set_at: Timestamp | null;
+  template_key: string;
+  template_version: number;
+  framework_version_id: number;
+  status: Generated<AppraisalStatus>;
+  content: Json<Record<string, unknown>>;
+  overall_rating: OverallRating | null;
+  meeting_on: string | null;
+  due_on: string;
+  appraisee_signed_at: Timestamp | null;
+  appraisee_signed_by: number | null;
+  appraiser_signed_at: Timestamp | null;
+  appraiser_signed_by: number | null;
+  locked_at: Timestamp | null;
+  synthetic: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AppraisalAddendaTable {
+  id: Generated<number>;
+  appraisal_id: number;
+  body: string;
+  created_by: number | null;
+  created_at: Timestamp;
+  appraisee_signed_at: Timestamp | null;
+  appraisee_signed_by: number | null;
+  appraiser_signed_at: Timestamp | null;
+  appraiser_signed_by: number | null;
+  locked_at: Timestamp | null;
+  synthetic: Generated<boolean>;
+}
+
+export interface AppraisalCheckinsTable {
+  id: Generated<number>;
+  person_id: number;
+  author_account_id: number | null;
+  author_name: string;
+  author_role: 'appraisee' | 'line_manager';
+  noted_on: string;
+  body: string;
+  synthetic: Generated<boolean>;
+  created_at: Timestamp;
+}
+
+export interface AppraisalRemindersTable {
+  appraisal_id: number;
+  recipient: 'appraisee' | 'appraiser';
+  kind: 'due_soon' | 'overdue';
+  sent_at: Timestamp;
+}
+
+export interface AppraisalStatusSummaryTable {
+  level: AppraisalSummaryLevel;
+  area_id: number;
+  dimension: 'total' | 'directorate' | 'team' | 'band' | 'staff_group' | 'organisation';
+  key: string;
+  label: string;
+  parent_key: string | null;
+  people: number;
+  not_started: number;
+  in_progress: number;
+  completed: number;
+  overdue: number;
+  cycle_id: number | null;
+  refreshed_at: Timestamp;
+}
+
+export interface AppraisalRatingSummaryTable {
+  level: AppraisalSummaryLevel;
+  area_id: number;
+  dimension: 'total' | 'ethnicity' | 'disability';
+  key: string;
+  rating: string;
+  people: number;
+  refreshed_at: Timestamp;
+}
+
+export interface DB {
+  appraisal_cycles: AppraisalCyclesTable;
+  appraisals: AppraisalsTable;
+  appraisal_addenda: AppraisalAddendaTable;
+  appraisal_checkins: AppraisalCheckinsTable;
+  appraisal_reminders: AppraisalRemindersTable;
+  appraisal_status_summary: AppraisalStatusSummaryTable;
+  appraisal_rating_summary: AppraisalRatingSummaryTable;
+}

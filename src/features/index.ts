@@ -1,6 +1,7 @@
 import type { Feature } from '../feature.ts';
 import { accountsFeature } from './accounts/routes.ts';
 import { apiTokensFeature } from './api-tokens/routes.ts';
+import { appraisalsFeature } from './appraisals/routes.ts';
 import { assessmentsFeature } from './assessments/routes.ts';
 import { auditFeature } from './audit/routes.ts';
 import { burdenFeature } from './burden/routes.ts';
@@ -26,4 +27,5 @@ export const features: Feature[] = [
   assessmentsFeature,
   plansFeature,
   feedbackFeature,
+  appraisalsFeature,
 ];

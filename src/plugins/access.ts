@@ -91,7 +91,10 @@ export type Permission =
       action: 'feedback:report';
       subject: DevelopmentSubject;
       round: { released: boolean; shared: boolean; facilitatorAccountId: number | null };
-    };
+    }
+  | { action: 'appraisals:manage'; org: OrgPlace }
+  | { action: 'appraisals:org-figures'; org: OrgPlace }
+  | { action: 'appraisals:area-figures'; area: { level: 'icb' | 'region' | 'nation'; id: number } };
 
 /** The one authorisation decision for every route. */
 export function authorise(v: Viewer | null, p: Permission, opts: { demoMode?: boolean } = {}): boolean {
@@ -169,6 +172,20 @@ export function authorise(v: Viewer | null, p: Permission, opts: { demoMode?: bo
       const access = developmentAccess(v, p.subject);
       return access === 'self' || p.round.facilitatorAccountId === v.accountId || (access !== null && p.round.shared);
     }
+    // The standard appraisal (docs/standards-appraisal.md): admins of an organisation run its cycles and see its
+    // overdue people; ICB, regional and national roles see the same figures for their area, aggregated only.
+    case 'appraisals:manage':
+      return grantOrgs(v, 'org_admin').includes(p.org.id);
+    case 'appraisals:org-figures':
+      return (
+        national ||
+        grantOrgs(v, 'org_admin').includes(p.org.id) ||
+        (p.org.icbId !== null && grantOrgs(v, 'icb_lead').includes(p.org.icbId)) ||
+        (p.org.regionId !== null && grantOrgs(v, 'regional_lead').includes(p.org.regionId))
+      );
+    case 'appraisals:area-figures':
+      if (p.area.level === 'nation') return national;
+      return national || grantOrgs(v, p.area.level === 'icb' ? 'icb_lead' : 'regional_lead').includes(p.area.id);
   }
 }
 

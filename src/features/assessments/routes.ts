@@ -50,6 +50,11 @@ async function routes(app: FastifyInstance, ctx: AppContext) {
           text: 'Ask your line manager, peers and team how you lead, and read what they say together.',
         },
         {
+          href: '/appraisals',
+          title: 'Appraisals',
+          text: 'Your annual appraisal and mid-year review, the appraisals you hold for others, and check-ins.',
+        },
+        {
           href: `${home}/plan`,
           title: 'Development plan',
           text: 'What you will work on, by when, and the support agreed.',

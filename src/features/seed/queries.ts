@@ -137,8 +137,49 @@ export interface ResetCounts {
  * people with their assignments and assignment history, and synthetic teams. Real rows that point at them are
  * detached first rather than deleted.
  */
-export async function deleteSynthetic(client: pg.PoolClient): Promise<ResetCounts> {
+/** A single-column foreign key from another feature's table into people, assignments or teams. */
+export interface Dependent {
+  table: string;
+  column: string;
+  target: 'people' | 'assignments' | 'teams';
+  notNull: boolean;
+}
+
+/**
+ * Every other table that points at people, assignments or teams (appraisals, assessments, bookings, pulses…),
+ * read before the keys are dropped: a reset must clear what those tables say about synthetic people, whichever
+ * feature owns them, or the keys cannot be put back.
+ */
+export async function syntheticDependents(client: pg.PoolClient): Promise<Dependent[]> {
+  const { rows } = await client.query<Dependent>(
+    `SELECT c.conrelid::regclass::text AS table, a.attname AS column, c.confrelid::regclass::text AS target,
+            a.attnotnull AS "notNull"
+       FROM pg_constraint c
+       JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+      WHERE c.contype = 'f' AND cardinality(c.conkey) = 1
+        AND c.confrelid IN ('people'::regclass, 'assignments'::regclass, 'teams'::regclass)
+        AND c.conrelid NOT IN ('people'::regclass, 'assignments'::regclass, 'teams'::regclass,
+                               'accounts'::regclass, 'assignment_history'::regclass)
+      ORDER BY 1, 2`,
+  );
+  return rows;
+}
+
+export async function deleteSynthetic(client: pg.PoolClient, dependents: Dependent[] = []): Promise<ResetCounts> {
   const run = async (text: string) => (await client.query(text)).rowCount ?? 0;
+  const doomed: Record<Dependent['target'], string> = {
+    people: 'SELECT id FROM people WHERE synthetic',
+    assignments: 'SELECT a.id FROM assignments a JOIN people p ON p.id = a.person_id WHERE p.synthetic',
+    teams: 'SELECT id FROM teams WHERE synthetic',
+  };
+  // Rows about synthetic people go with them; an optional reference (an appraiser, an approver) is cleared.
+  for (const d of dependents.filter((x) => x.notNull)) {
+    await run(`DELETE FROM ${d.table} WHERE ${client.escapeIdentifier(d.column)} IN (${doomed[d.target]})`);
+  }
+  for (const d of dependents.filter((x) => !x.notNull)) {
+    const column = client.escapeIdentifier(d.column);
+    await run(`UPDATE ${d.table} SET ${column} = NULL WHERE ${column} IN (${doomed[d.target]})`);
+  }
   await run('UPDATE role_grants SET created_by = NULL WHERE created_by IN (SELECT id FROM accounts WHERE is_demo)');
   const accounts = await run('DELETE FROM accounts WHERE is_demo');
   await run('UPDATE accounts SET person_id = NULL WHERE person_id IN (SELECT id FROM people WHERE synthetic)');

@@ -281,21 +281,24 @@ describe('demo seed', () => {
     expect(Number(minId.m)).toBeGreaterThan(first.people);
   });
 
-  it('leaves everything as it was when other data still refers to the synthetic people', async () => {
-    // Stands in for a feature's table (appraisals, say) whose rows point at generated people.
+  it('clears what other features hold about the synthetic people it replaces, and restores every key', async () => {
+    // Stand in for features' tables (an appraisal of a person; an approver who may be nobody) that point at
+    // generated people: rows about them go with them, optional references to them are cleared.
     await sql`CREATE TABLE seed_test_notes (person_id bigint NOT NULL REFERENCES people(id))`.execute(a.db);
+    await sql`CREATE TABLE seed_test_refs (note text, approver_id bigint REFERENCES people(id))`.execute(a.db);
     await sql`INSERT INTO seed_test_notes SELECT min(id) FROM people WHERE synthetic`.execute(a.db);
+    await sql`INSERT INTO seed_test_refs SELECT 'kept', min(id) FROM people WHERE synthetic`.execute(a.db);
     const foreignKeys = async () =>
       (
         await sql<{ name: string }>`
           SELECT conname AS name FROM pg_constraint WHERE contype = 'f' ORDER BY conname`.execute(a.db)
       ).rows.map((r) => r.name);
-    const before = { rows: await firstRows(a.db), keys: await foreignKeys() };
-    await expect(seed(a, { scale: 'demo', seed: SEED, reset: true })).rejects.toThrow(
-      /seed_test_notes still refer to synthetic data/,
-    );
-    expect({ rows: await firstRows(a.db), keys: await foreignKeys() }).toEqual(before);
-    expect(before.keys).toContain('assignments_line_manager_assignment_id_fkey');
-    await sql`DROP TABLE seed_test_notes`.execute(a.db);
+    const keys = await foreignKeys();
+    await seed(a, { scale: 'demo', seed: SEED, reset: true });
+    expect((await sql`SELECT * FROM seed_test_notes`.execute(a.db)).rows).toEqual([]);
+    expect((await sql`SELECT * FROM seed_test_refs`.execute(a.db)).rows).toEqual([{ note: 'kept', approver_id: null }]);
+    expect(await foreignKeys()).toEqual(keys);
+    expect(keys).toContain('seed_test_notes_person_id_fkey');
+    await sql`DROP TABLE seed_test_notes, seed_test_refs`.execute(a.db);
   });
 });

@@ -28,6 +28,7 @@ import {
   type ResetCounts,
   restoreForeignKeys,
   setDemoData,
+  syntheticDependents,
   type TrustRow,
 } from './queries.ts';
 import { demoSize, nationalSizes } from './trusts.ts';
@@ -145,9 +146,10 @@ export async function seed(deps: Deps, opts: SeedOptions): Promise<SeedSummary> 
       );
     }
     // Dropped before the reset too: deleting a million assignments would otherwise check each key row by row.
+    const dependents = opts.reset ? await syntheticDependents(client) : [];
     const foreignKeys = await timed('foreign keys', () => dropForeignKeys(client));
     if (opts.reset) {
-      removed = await timed('reset', () => deleteSynthetic(client));
+      removed = await timed('reset', () => deleteSynthetic(client, dependents));
       log(
         `Removed earlier synthetic data: ${removed.people.toLocaleString('en-GB')} people, ${removed.teams.toLocaleString('en-GB')} teams, ${removed.accounts} demo accounts`,
       );
