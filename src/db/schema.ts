@@ -135,6 +135,8 @@ export interface RoleGrantsTable {
   organisation_id: number | null;
   created_at: Timestamp;
   created_by: number | null;
+  /** A provider_admin grant for a training provider (migration 20261127_0400_catalogue). */
+  provider_id: Generated<number | null>;
 }
 
 export interface SessionsTable {
@@ -507,6 +509,370 @@ export interface DB {
   burden_item_pairs: BurdenItemPairsTable;
 }
 
+// Learning record (migration 20261127_0480_learning_record; feature src/features/learning-record). Merged into DB.
+export type LearningOutcome = 'completed' | 'passed' | 'failed' | 'attended';
+export type LearningSource = 'cohort' | 'import' | 'xapi' | 'manual';
+
+export interface LearningRecordsTable {
+  id: Generated<number>;
+  person_id: number;
+  programme_id: number | null;
+  title: string;
+  provider_name: string | null;
+  completed_on: string;
+  outcome: LearningOutcome;
+  hours: ColumnType<string | null, string | number | null, string | number | null>;
+  mandatory: Generated<boolean>;
+  source: LearningSource;
+  source_ref: string | null;
+  recorded_by: number | null;
+  synthetic: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface LearningEquityCellsTable {
+  area_kind: 'nation' | 'region' | 'icb' | 'organisation';
+  area_id: number;
+  period: string;
+  period_kind: 'year' | 'quarter';
+  period_end: string;
+  dimension: string;
+  grp: string;
+  staff: number;
+  accessed: number;
+  hours: ColumnType<string, string | number, string | number>;
+  suppressed: boolean;
+}
+
+export interface LearningEquityRefreshesTable {
+  id: Generated<number>;
+  refreshed_at: Timestamp;
+  minimum: number;
+  cells: number;
+  millis: number;
+}
+
+export interface DB {
+  learning_records: LearningRecordsTable;
+  learning_equity_cells: LearningEquityCellsTable;
+  learning_equity_refreshes: LearningEquityRefreshesTable;
+}
+
+// 360 feedback (migration 20261127_0200_feedback; feature src/features/feedback). Merged into DB above.
+export type RaterGroup = 'self' | 'line_manager' | 'peer' | 'direct_report' | 'other';
+
+export interface FeedbackRoundsTable {
+  id: Generated<number>;
+  person_id: number;
+  framework_version_id: number;
+  domain_ids: number[] | null;
+  closes_on: string;
+  min_peer: Generated<number>;
+  min_direct_report: Generated<number>;
+  min_other: Generated<number>;
+  facilitator_account_id: number | null;
+  status: Generated<'open' | 'closed'>;
+  closed_at: Timestamp | null;
+  released_at: Timestamp | null;
+  released_by: number | null;
+  shared_at: Timestamp | null;
+  created_by: number | null;
+  created_at: Timestamp;
+  synthetic: Generated<boolean>;
+}
+
+export interface FeedbackRatersTable {
+  id: Generated<number>;
+  round_id: number;
+  rater_group: RaterGroup;
+  person_id: number | null;
+  email: string | null;
+  name: string;
+  token_hash: string | null;
+  invited_at: Timestamp | null;
+  saved_at: Timestamp | null;
+  submitted_at: Timestamp | null;
+  strengths: Generated<string>;
+  development: Generated<string>;
+  created_at: Timestamp;
+}
+
+export interface FeedbackRatingsTable {
+  rater_id: number;
+  competency_id: number;
+  scale_level_id: number;
+  value: number | null;
+}
+
+export interface FeedbackRemindersTable {
+  rater_id: number;
+  days_before: number;
+  sent_at: Timestamp;
+}
+
+export interface DB {
+  feedback_rounds: FeedbackRoundsTable;
+  feedback_raters: FeedbackRatersTable;
+  feedback_ratings: FeedbackRatingsTable;
+  feedback_reminders: FeedbackRemindersTable;
+}
+
+// Training catalogue (migration 20261127_0400_catalogue; feature src/features/catalogue). Merged into DB above.
+export type ProviderKind = 'nhs_organisation' | 'academy' | 'university' | 'professional_body' | 'private';
+export type ProgrammeFormat = 'online' | 'face_to_face' | 'blended';
+export type ProgrammeFunding = 'none' | 'part_funded' | 'fully_funded';
+export type ProgrammeScope = 'national' | 'regional' | 'icb' | 'local';
+export type ProgrammeStatus = 'draft' | 'published' | 'withdrawn';
+export type AccreditationStatus = 'none' | 'submitted' | 'changes_requested' | 'accredited' | 'rejected' | 'expired';
+export type SubmissionStatus = 'submitted' | 'accredited' | 'changes_requested' | 'rejected' | 'expired' | 'superseded';
+
+export interface ProvidersTable {
+  id: Generated<number>;
+  name: string;
+  kind: ProviderKind;
+  organisation_id: number | null;
+  region_id: number | null;
+  website: string | null;
+  contact_email: string | null;
+  synthetic: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ProgrammesTable {
+  id: Generated<number>;
+  provider_id: number;
+  title: string;
+  summary: Generated<string>;
+  outcomes: Generated<string>;
+  level: ManagementLevel;
+  format: ProgrammeFormat;
+  hours: number;
+  duration_weeks: number;
+  cost_pounds: Generated<number>;
+  funding: Generated<ProgrammeFunding>;
+  funding_note: Generated<string>;
+  elig_bands: Generated<string[]>;
+  elig_management_levels: Generated<string[]>;
+  elig_staff_groups: Generated<string[]>;
+  elig_organisation_ids: Generated<number[]>;
+  elig_region_ids: Generated<number[]>;
+  scope: ProgrammeScope;
+  scope_org_id: number | null;
+  area_region_id: number | null;
+  area_icb_id: number | null;
+  local_version_of: number | null;
+  status: Generated<ProgrammeStatus>;
+  published_at: Timestamp | null;
+  withdrawn_at: Timestamp | null;
+  next_cohort_start: string | null;
+  accreditation_status: Generated<AccreditationStatus>;
+  accredited_until: string | null;
+  search_extra: Generated<string>;
+  search: ColumnType<string, never, never>;
+  synthetic: Generated<boolean>;
+  created_by: number | null;
+  updated_by: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ProgrammeCompetenciesTable {
+  programme_id: number;
+  version_id: number;
+  competency_id: number;
+}
+
+export interface AccreditationSubmissionsTable {
+  id: Generated<number>;
+  programme_id: number;
+  status: Generated<SubmissionStatus>;
+  review_region_id: number | null;
+  competency_mapping: string;
+  assessment_method: string;
+  evidence: string;
+  snapshot: Json<Record<string, unknown>>;
+  submitted_by: number | null;
+  submitted_at: Timestamp;
+  criteria: Json<Record<string, { met: boolean; note: string }>> | null;
+  decision_note: string | null;
+  decided_by: number | null;
+  decided_at: Timestamp | null;
+  expires_on: string | null;
+}
+
+export interface AccreditationEventsTable {
+  id: Generated<number>;
+  submission_id: number;
+  programme_id: number;
+  at: Timestamp;
+  actor_account_id: number | null;
+  action: string;
+  note: string | null;
+  details: Json<Record<string, unknown>> | null;
+}
+
+export interface AccreditationRemindersTable {
+  submission_id: number;
+  kind: 'due_90' | 'due_30';
+  sent_at: Timestamp;
+}
+
+export interface DB {
+  providers: ProvidersTable;
+  programmes: ProgrammesTable;
+  programme_competencies: ProgrammeCompetenciesTable;
+  accreditation_submissions: AccreditationSubmissionsTable;
+  accreditation_events: AccreditationEventsTable;
+  accreditation_reminders: AccreditationRemindersTable;
+}
+
+// Management workload: competing priorities and reorganisations (migration 20261127_0700_priorities_reorganisations;
+// features src/features/priorities and src/features/reorganisations). Merged into DB above.
+export type PrioritySource =
+  | 'nhse_national'
+  | 'nhse_region'
+  | 'icb'
+  | 'dhsc'
+  | 'cqc'
+  | 'board'
+  | 'local_authority'
+  | 'other';
+export type PriorityScope = 'national' | 'region' | 'icb' | 'organisation';
+export type PriorityStatus = 'active' | 'met' | 'dropped';
+
+export interface PrioritiesTable {
+  id: Generated<number>;
+  title: string;
+  source: PrioritySource;
+  set_on: string;
+  measure: string;
+  target_date: string | null;
+  funded: boolean;
+  funding_amount: NullableNumeric;
+  owner: string;
+  scope: PriorityScope;
+  scope_org_id: number | null;
+  targeted: Generated<boolean>;
+  status: Generated<PriorityStatus>;
+  ended_on: string | null;
+  created_by: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  synthetic: Generated<boolean>;
+}
+
+export interface PriorityTargetsTable {
+  priority_id: number;
+  organisation_id: number;
+  team_id: number | null;
+}
+
+export interface PriorityLinksTable {
+  id: Generated<number>;
+  organisation_id: number;
+  priority_a: number;
+  priority_b: number;
+  kind: 'overlap' | 'conflict';
+  note: Generated<string>;
+  created_by: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  synthetic: Generated<boolean>;
+}
+
+export interface PriorityTeamSummaryTable {
+  team_id: number;
+  organisation_id: number;
+  concurrent: number;
+  unfunded: number;
+  overlapping: number;
+  conflicting: number;
+  refreshed_at: Timestamp;
+}
+
+export interface PriorityManagerSummaryTable {
+  organisation_id: number;
+  person_id: number;
+  teams: number;
+  concurrent: number;
+  unfunded: number;
+  overlapping: number;
+  conflicting: number;
+  refreshed_at: Timestamp;
+}
+
+export interface PriorityAreaSummaryTable {
+  level: 'organisation' | 'icb' | 'region' | 'nation';
+  area_id: number;
+  organisations: number;
+  teams: number;
+  team_priorities: number;
+  unfunded: number;
+  median: NullableNumeric;
+  p90: NullableNumeric;
+  max: number | null;
+  distribution: Json<{ bucket: string; teams: number }[]>;
+  overlapping: number;
+  conflicting: number;
+  active: number;
+  refreshed_at: Timestamp;
+}
+
+export interface PriorityTrendTable {
+  level: string;
+  area_id: number;
+  month: string;
+  teams: number;
+  mean: Numeric;
+}
+
+export interface ReorganisationsTable {
+  id: Generated<number>;
+  organisation_id: number;
+  team_id: number | null;
+  unit_name: string;
+  effective_on: string;
+  staff_affected: number;
+  rationale: string;
+  cost: NullableNumeric;
+  expected_benefits: string;
+  review_on: string | null;
+  outcome: string | null;
+  outcome_on: string | null;
+  recorded_by: number | null;
+  review_reminded_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  synthetic: Generated<boolean>;
+}
+
+export interface ReorganisationSummaryTable {
+  level: 'organisation' | 'icb' | 'region' | 'nation';
+  area_id: number;
+  year: number;
+  organisations: number;
+  reorganisations: number;
+  repeated: number;
+  staff_affected: number;
+  cost: Numeric;
+  cost_unknown: number;
+  refreshed_at: Timestamp;
+}
+
+export interface DB {
+  priorities: PrioritiesTable;
+  priority_targets: PriorityTargetsTable;
+  priority_links: PriorityLinksTable;
+  priority_team_summary: PriorityTeamSummaryTable;
+  priority_manager_summary: PriorityManagerSummaryTable;
+  priority_area_summary: PriorityAreaSummaryTable;
+  priority_trend: PriorityTrendTable;
+  reorganisations: ReorganisationsTable;
+  reorganisation_summary: ReorganisationSummaryTable;
+}
+
 // Self-assessments, evidence and development plans (migration 20261127_0100_assessments; features
 // src/features/assessments and src/features/plans).
 export type AssessmentStatus = 'in_progress' | 'submitted';
@@ -614,63 +980,173 @@ export interface DB {
   development_plan_items: DevelopmentPlanItemsTable;
 }
 
-// 360 feedback (migration 20261127_0200_feedback; feature src/features/feedback). Merged into DB above.
-export type RaterGroup = 'self' | 'line_manager' | 'peer' | 'direct_report' | 'other';
+// Cohorts and booking (migration 20261127_0450_cohorts; feature src/features/cohorts). Merged into DB above.
+export type CohortStatus = 'draft' | 'open' | 'cancelled' | 'completed';
+export type ApplicationStatus = 'awaiting_approval' | 'confirmed' | 'waitlisted' | 'rejected' | 'cancelled';
+export type Decision = 'pending' | 'approved' | 'rejected' | 'not_required';
+export type CompletionOutcome = 'passed' | 'failed' | 'completed';
+export type CohortNoticeKind =
+  | 'approval_needed'
+  | 'funder_approval_needed'
+  | 'decision'
+  | 'promoted'
+  | 'session_reminder'
+  | 'closing_reminder';
 
-export interface FeedbackRoundsTable {
+export interface CohortsTable {
   id: Generated<number>;
-  person_id: number;
-  framework_version_id: number;
-  domain_ids: number[] | null;
-  closes_on: string;
-  min_peer: Generated<number>;
-  min_direct_report: Generated<number>;
-  min_other: Generated<number>;
-  facilitator_account_id: number | null;
-  status: Generated<'open' | 'closed'>;
-  closed_at: Timestamp | null;
-  released_at: Timestamp | null;
-  released_by: number | null;
-  shared_at: Timestamp | null;
+  programme_id: number;
+  name: string;
+  capacity: number;
+  places_taken: Generated<number>;
+  booking_opens_on: string;
+  booking_closes_on: string;
+  starts_on: string | null;
+  ends_on: string | null;
+  status: Generated<CohortStatus>;
+  funder_approval: Generated<boolean>;
+  synthetic: Generated<boolean>;
   created_by: number | null;
   created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CohortSessionsTable {
+  id: Generated<number>;
+  cohort_id: number;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  venue: string | null;
+  online_url: string | null;
+}
+
+export interface CohortReservationsTable {
+  id: Generated<number>;
+  cohort_id: number;
+  manager_person_id: number;
+  reserved_by: number | null;
+  places: number;
+  used: Generated<number>;
+  released_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface CohortApplicationsTable {
+  id: Generated<number>;
+  cohort_id: number;
+  person_id: number;
+  organisation_id: number | null;
+  staff_group: string | null;
+  approver_assignment_id: number | null;
+  status: ApplicationStatus;
+  manager_decision: Decision;
+  funder_decision: Decision;
+  manager_decided_by: number | null;
+  manager_decided_at: Timestamp | null;
+  funder_decided_by: number | null;
+  funder_decided_at: Timestamp | null;
+  decision_note: string | null;
+  reservation_id: number | null;
+  applied_at: Timestamp;
+  place_taken_at: Timestamp | null;
+  cancelled_at: Timestamp | null;
+  completed_on: string | null;
+  outcome: CompletionOutcome | null;
+  completion_recorded_by: number | null;
   synthetic: Generated<boolean>;
 }
 
-export interface FeedbackRatersTable {
+export interface CohortAttendanceTable {
+  session_id: number;
+  application_id: number;
+  attended: boolean;
+  recorded_by: number | null;
+  recorded_at: Timestamp;
+}
+
+export interface CohortCertificatesTable {
   id: Generated<number>;
-  round_id: number;
-  rater_group: RaterGroup;
+  application_id: number;
+  code: string;
+  person_name: string;
+  programme_title: string;
+  provider_name: string;
+  completed_on: string;
+  issued_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface CohortFeedbackTable {
+  application_id: number;
+  cohort_id: number;
+  overall: number;
+  relevance: number;
+  recommend: boolean;
+  comment: string | null;
+  submitted_at: Timestamp;
+}
+
+export interface ProgrammeInterestTable {
+  programme_id: number;
+  person_id: number;
+  organisation_id: number | null;
+  staff_group: string | null;
+  registered_at: Timestamp;
+  synthetic: Generated<boolean>;
+}
+
+export interface CohortNoticesTable {
+  id: Generated<number>;
+  kind: CohortNoticeKind;
+  dedupe_key: string;
+  application_id: number | null;
+  cohort_id: number | null;
+  session_id: number | null;
   person_id: number | null;
-  email: string | null;
-  name: string;
-  token_hash: string | null;
-  invited_at: Timestamp | null;
-  saved_at: Timestamp | null;
-  submitted_at: Timestamp | null;
-  strengths: Generated<string>;
-  development: Generated<string>;
+  details: ColumnType<Record<string, unknown>, string | undefined, string>;
   created_at: Timestamp;
+  sent_at: Timestamp | null;
 }
 
-export interface FeedbackRatingsTable {
-  rater_id: number;
-  competency_id: number;
-  scale_level_id: number;
-  value: number | null;
+export interface CohortSupplySummaryTable {
+  area_kind: 'nation' | 'region' | 'icb' | 'organisation';
+  area_id: number;
+  staff_group: string;
+  domain: string;
+  level: string;
+  managers: number;
+  programmes: number;
+  places: number;
+  offered: number | null;
+  applications: number;
+  waitlisted: number;
+  interest: number;
+  wait_n: number;
+  wait_median: string | null;
+  wait_p90: string | null;
 }
 
-export interface FeedbackRemindersTable {
-  rater_id: number;
-  days_before: number;
-  sent_at: Timestamp;
+export interface CohortSupplyRefreshesTable {
+  id: Generated<number>;
+  refreshed_at: Timestamp;
+  window_from: string;
+  window_to: string;
+  rows: number;
+  millis: number;
 }
 
 export interface DB {
-  feedback_rounds: FeedbackRoundsTable;
-  feedback_raters: FeedbackRatersTable;
-  feedback_ratings: FeedbackRatingsTable;
-  feedback_reminders: FeedbackRemindersTable;
+  cohorts: CohortsTable;
+  cohort_sessions: CohortSessionsTable;
+  cohort_reservations: CohortReservationsTable;
+  cohort_applications: CohortApplicationsTable;
+  cohort_attendance: CohortAttendanceTable;
+  cohort_certificates: CohortCertificatesTable;
+  cohort_feedback: CohortFeedbackTable;
+  programme_interest: ProgrammeInterestTable;
+  cohort_notices: CohortNoticesTable;
+  cohort_supply_summary: CohortSupplySummaryTable;
+  cohort_supply_refreshes: CohortSupplyRefreshesTable;
 }
 
 // The standard appraisal (migration 20261127_0300_appraisals; feature src/features/appraisals). Merged into DB above.
@@ -788,4 +1264,90 @@ export interface DB {
   appraisal_reminders: AppraisalRemindersTable;
   appraisal_status_summary: AppraisalStatusSummaryTable;
   appraisal_rating_summary: AppraisalRatingSummaryTable;
+}
+
+/** The manager time-use pulse (migration 20261127_0600_pulse; src/features/pulse). */
+export type PulseCadence = 'monthly' | 'quarterly';
+
+export interface PulseSettingsTable {
+  organisation_id: number;
+  cadence: PulseCadence;
+  updated_by: number | null;
+  updated_at: Timestamp;
+}
+
+export interface PulseRoundsTable {
+  id: Generated<number>;
+  organisation_id: number;
+  cadence: PulseCadence;
+  opens_on: string;
+  closes_on: string;
+  synthetic: Generated<boolean>;
+  created_at: Timestamp;
+}
+
+export interface PulseResponsesTable {
+  id: Generated<number>;
+  round_id: number;
+  person_id: number;
+  upward: ColumnType<string, string | number, string | number>;
+  meetings: ColumnType<string, string | number, string | number>;
+  people_mgmt: ColumnType<string, string | number, string | number>;
+  improvement: ColumnType<string, string | number, string | number>;
+  operational: ColumnType<string, string | number, string | number>;
+  other: ColumnType<string, string | number, string | number>;
+  submitted_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PulseRoundSummaryTable {
+  round_id: number;
+  organisation_id: number;
+  opens_on: string;
+  responses: number;
+  upward: ColumnType<string, string | number, string | number>;
+  meetings: ColumnType<string, string | number, string | number>;
+  people_mgmt: ColumnType<string, string | number, string | number>;
+  improvement: ColumnType<string, string | number, string | number>;
+  operational: ColumnType<string, string | number, string | number>;
+  other: ColumnType<string, string | number, string | number>;
+}
+
+export interface PulseRemindersTable {
+  round_id: number;
+  person_id: number;
+  kind: 'opening' | 'closing';
+  sent_at: Timestamp;
+}
+
+/** Generator marks added by migration 20261127_0610_burden_trend (declaration merging with the tables above). */
+export interface BurdenReturnsTable {
+  synthetic: Generated<boolean>;
+}
+export interface BurdenDataItemsTable {
+  synthetic: Generated<boolean>;
+}
+export interface BurdenEffortsTable {
+  synthetic: Generated<boolean>;
+}
+
+/** The burden over time (migration 20261127_0610_burden_trend). */
+export interface BurdenTrendTable {
+  level: 'organisation' | 'icb' | 'region' | 'nation';
+  area_id: number;
+  month_end: string;
+  hours_year: ColumnType<string, string | number, string | number>;
+  cost_year: ColumnType<string, string | number, string | number>;
+  uncosted_hours_year: ColumnType<string, string | number, string | number>;
+  organisations: number;
+  refreshed_at: Timestamp;
+}
+
+export interface DB {
+  pulse_settings: PulseSettingsTable;
+  pulse_rounds: PulseRoundsTable;
+  pulse_responses: PulseResponsesTable;
+  pulse_round_summary: PulseRoundSummaryTable;
+  pulse_reminders: PulseRemindersTable;
+  burden_trend: BurdenTrendTable;
 }

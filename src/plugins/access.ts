@@ -15,6 +15,8 @@ export interface Grant {
   organisationId: number | null;
   organisationCode: string | null;
   organisationName: string | null;
+  /** A provider_admin grant for a training provider without an organisation (docs/learning-catalogue.md). */
+  providerId?: number | null;
 }
 
 export interface Viewer {
@@ -82,9 +84,15 @@ export type Permission =
   | { action: 'burden:curate-any' }
   | { action: 'frameworks:read' }
   | { action: 'frameworks:author' }
+  | { action: 'pulse:respond' }
+  | { action: 'pulse:results' }
+  | { action: 'pulse:configure'; org: OrgPlace }
   | { action: 'development:own' }
   | { action: 'development:read'; subject: DevelopmentSubject }
   | { action: 'development:team' }
+  | { action: 'learning:post-statements' }
+  | { action: 'learning:equity'; area: { kind: 'nation' | 'region' | 'icb' | 'organisation'; place: OrgPlace | null } }
+  | { action: 'learning:equity-any' }
   | { action: 'feedback:start'; subject: DevelopmentSubject }
   | { action: 'feedback:progress'; subject: DevelopmentSubject; facilitatorAccountId: number | null }
   | {
@@ -92,6 +100,21 @@ export type Permission =
       subject: DevelopmentSubject;
       round: { released: boolean; shared: boolean; facilitatorAccountId: number | null };
     }
+  | { action: 'catalogue:author' }
+  | { action: 'catalogue:manage-provider'; provider: { id: number; organisationId: number | null } }
+  | { action: 'catalogue:manage-providers' }
+  | { action: 'cohorts:supply'; area: { kind: 'nation' | 'region' | 'icb' | 'organisation'; place: OrgPlace | null } }
+  | { action: 'cohorts:supply-any' }
+  | { action: 'cohorts:approve-funding'; organisationId: number }
+  | { action: 'catalogue:review'; regionId: number | null }
+  | { action: 'catalogue:review-any' }
+  | { action: 'catalogue:coverage' }
+  | { action: 'catalogue:recommendations' }
+  | { action: 'workload:aggregates' }
+  | { action: 'workload:org-detail'; org: OrgPlace }
+  | { action: 'priorities:place'; scope: 'national' | 'region' | 'icb' | 'organisation'; area: OrgPlace | null }
+  | { action: 'priorities:mark-link'; org: OrgPlace; managesTeamThere: boolean }
+  | { action: 'reorganisations:record'; org: OrgPlace }
   | { action: 'appraisals:manage'; org: OrgPlace }
   | { action: 'appraisals:org-figures'; org: OrgPlace }
   | { action: 'appraisals:area-figures'; area: { level: 'icb' | 'region' | 'nation'; id: number } };
@@ -149,6 +172,15 @@ export function authorise(v: Viewer | null, p: Permission, opts: { demoMode?: bo
       return true;
     case 'frameworks:author':
       return national;
+    // The manager time-use pulse (docs/burden.md): anyone with a person record may open it (whether they are a
+    // manager is read from their assignments); results are aggregates under disclosure control for anyone signed
+    // in; an organisation's admins choose monthly or quarterly rounds.
+    case 'pulse:respond':
+      return v.personId !== null;
+    case 'pulse:results':
+      return true;
+    case 'pulse:configure':
+      return national || grantOrgs(v, 'org_admin').includes(p.org.id);
     // Self-assessments and development plans (docs/standards-assessment.md): one's own, and those of the people
     // developmentAccess allows (line managers, organisation admins); never regional or national roles.
     case 'development:own':
@@ -157,6 +189,30 @@ export function authorise(v: Viewer | null, p: Permission, opts: { demoMode?: bo
       return developmentAccess(v, p.subject) !== null;
     case 'development:team':
       return v.managerAssignmentIds.length > 0;
+    // The learning record (docs/learning-record.md): learning platforms post xAPI statements with a provider or
+    // organisation admin token; equity figures are aggregates for organisation admins and ICB, regional and
+    // national leads, each for their own area and the areas inside it.
+    case 'learning:post-statements':
+      return national || v.grants.some((g) => g.role === 'org_admin' || g.role === 'provider_admin');
+    case 'learning:equity': {
+      const { kind, place } = p.area;
+      if (national) return true;
+      if (!place) return false;
+      const regional = grantOrgs(v, 'regional_lead');
+      if (kind === 'region') return regional.includes(place.id);
+      const inRegion = place.regionId !== null && regional.includes(place.regionId);
+      if (kind === 'icb') return inRegion || grantOrgs(v, 'icb_lead').includes(place.id);
+      if (kind === 'organisation') {
+        return (
+          inRegion ||
+          grantOrgs(v, 'org_admin').includes(place.id) ||
+          (place.icbId !== null && grantOrgs(v, 'icb_lead').includes(place.icbId))
+        );
+      }
+      return false;
+    }
+    case 'learning:equity-any':
+      return national || v.grants.some((g) => ['org_admin', 'icb_lead', 'regional_lead'].includes(g.role));
     // 360 feedback (docs/standards-feedback.md): the person or their line manager starts a round; the person,
     // their line managers, their organisation's admins and the named facilitator follow its progress (counts
     // only). The released report is the person's and the facilitator's; line managers and admins read it only
@@ -186,6 +242,57 @@ export function authorise(v: Viewer | null, p: Permission, opts: { demoMode?: bo
     case 'appraisals:area-figures':
       if (p.area.level === 'nation') return national;
       return national || grantOrgs(v, p.area.level === 'icb' ? 'icb_lead' : 'regional_lead').includes(p.area.id);
+    // The training catalogue (docs/learning-catalogue.md): provider admins manage their own provider's
+    // programmes (a grant naming the provider, or the organisation the provider is); national admins any.
+    // Regional leads review accreditation of their region's programmes, national admins of all.
+    case 'catalogue:author':
+      return national || v.grants.some((g) => g.role === 'provider_admin');
+    case 'catalogue:manage-provider':
+      return (
+        national ||
+        v.grants.some((g) => g.role === 'provider_admin' && g.providerId === p.provider.id) ||
+        (p.provider.organisationId !== null && grantOrgs(v, 'provider_admin').includes(p.provider.organisationId))
+      );
+    case 'catalogue:manage-providers':
+      return national;
+    // Cohorts and booking (docs/learning-cohorts.md): supply and demand are aggregates for the same areas as the
+    // learning equity figures; funding is approved by the admins of the applicant's organisation.
+    case 'cohorts:supply':
+      return authorise(v, { action: 'learning:equity', area: p.area });
+    case 'cohorts:supply-any':
+      return authorise(v, { action: 'learning:equity-any' });
+    case 'cohorts:approve-funding':
+      return national || grantOrgs(v, 'org_admin').includes(p.organisationId);
+    case 'catalogue:review':
+      return national || (p.regionId !== null && grantOrgs(v, 'regional_lead').includes(p.regionId));
+    case 'catalogue:review-any':
+      return national || grantOrgs(v, 'regional_lead').length > 0;
+    case 'catalogue:coverage':
+      return national || grantOrgs(v, 'regional_lead').length > 0 || grantOrgs(v, 'icb_lead').length > 0;
+    case 'catalogue:recommendations':
+      return v.personId !== null;
+    // Management workload (docs/workload-priorities.md): an organisation's own priorities, notes, owners and
+    // reorganisations are seen by its admins only; ICB, regional and national roles see aggregates.
+    case 'workload:aggregates':
+      return rolesOf(v).some((r) => r !== 'staff' && r !== 'provider_admin');
+    case 'workload:org-detail':
+    case 'reorganisations:record':
+      return grantOrgs(v, 'org_admin').includes(p.org.id);
+    case 'priorities:place': {
+      if (national) return true;
+      const a = p.area;
+      if (!a || p.scope === 'national') return false;
+      const regional = a.regionId !== null && grantOrgs(v, 'regional_lead').includes(a.regionId);
+      if (p.scope === 'region') return grantOrgs(v, 'regional_lead').includes(a.id);
+      if (p.scope === 'icb') return grantOrgs(v, 'icb_lead').includes(a.id) || regional;
+      return (
+        grantOrgs(v, 'org_admin').includes(a.id) ||
+        (a.icbId !== null && grantOrgs(v, 'icb_lead').includes(a.icbId)) ||
+        regional
+      );
+    }
+    case 'priorities:mark-link':
+      return grantOrgs(v, 'org_admin').includes(p.org.id) || p.managesTeamThere;
   }
 }
 
@@ -316,7 +423,7 @@ function viewerQuery(db: Database) {
     'acc.status',
     sql<Grant[]>`(SELECT coalesce(json_agg(json_build_object(
         'id', g.id, 'role', g.role, 'organisationId', g.organisation_id,
-        'organisationCode', o.code, 'organisationName', o.name) ORDER BY g.id), '[]'::json)
+        'organisationCode', o.code, 'organisationName', o.name, 'providerId', g.provider_id) ORDER BY g.id), '[]'::json)
        FROM role_grants g LEFT JOIN organisations o ON o.id = g.organisation_id
       WHERE g.account_id = acc.id)`.as('grants'),
     sql<number[]>`ARRAY(SELECT ma.id FROM assignments ma

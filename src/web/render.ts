@@ -29,6 +29,7 @@ const navigation: NavItem[] = [
   { href: '/me/development', text: 'Development', permission: { action: 'development:own' } },
   { href: '/frameworks', text: 'Frameworks', permission: { action: 'frameworks:read' } },
   { href: '/burden', text: 'Reporting', permission: { action: 'burden:view' } },
+  { href: '/catalogue', text: 'Training', permission: { action: 'signed-in' } },
   { href: '/admin/audit', text: 'Audit log', permission: { action: 'audit:read' } },
   { href: '/admin/outbox', text: 'Mail outbox', permission: { action: 'outbox:read' } },
 ];

@@ -1,5 +1,6 @@
 import type { OverallRating } from '../../db/schema.ts';
 import { disclosedRate, relativeLikelihood, suppressPartition, suppressTable } from '../../stats/disclosure.ts';
+import { bands } from '../people/people.ts';
 import type { RatingRow, StatusRow } from './summary-queries.ts';
 import { overallRatingLabels, overallRatings, TOP_RATING } from './template.ts';
 
@@ -250,24 +251,7 @@ export function dimensionLabel(dimension: string, key: string, stored: string): 
 }
 
 /** Bands in pay order, not text order. */
-const bandOrder = [
-  '1',
-  '2',
-  '3',
-  '4',
-  '5',
-  '6',
-  '7',
-  '8a',
-  '8b',
-  '8c',
-  '8d',
-  '9',
-  'VSM',
-  'Medical',
-  'Other',
-  'unknown',
-];
+const bandOrder: string[] = [...bands, 'unknown'];
 export function sortRows(dimension: string, rows: StatusRow[]): StatusRow[] {
   if (dimension === 'band') return [...rows].sort((a, b) => bandOrder.indexOf(a.key) - bandOrder.indexOf(b.key));
   return [...rows].sort((a, b) => a.label.localeCompare(b.label));

@@ -61,6 +61,21 @@ async function routes(app: FastifyInstance, ctx: AppContext) {
         },
         { href: `${home}/evidence`, title: 'Evidence', text: 'Notes, links and files that show what you do.' },
         {
+          href: '/me/learning',
+          title: 'Learning record',
+          text: 'Every programme you have completed, from any provider, that goes with you when you move.',
+        },
+        {
+          href: '/me/recommendations',
+          title: 'Recommended development',
+          text: 'Programmes that close your gaps, that you are eligible for, near you or online.',
+        },
+        {
+          href: '/me/bookings',
+          title: 'My applications and bookings',
+          text: 'Programmes you have applied for, your places, wait-list positions and certificates.',
+        },
+        {
           href: `${home}/record`,
           title: 'My development record',
           text: 'Everything in one place: print it, download it, or bring it from a previous employer.',
@@ -71,6 +86,11 @@ async function routes(app: FastifyInstance, ctx: AppContext) {
                 href: `${home}/team`,
                 title: 'My team',
                 text: 'The self-assessments and plans of the people you line-manage.',
+              },
+              {
+                href: '/cohorts/approvals',
+                title: 'Development to approve',
+                text: 'Applications from your team waiting for your decision, and places you have reserved.',
               },
             ]
           : []),

@@ -4,14 +4,15 @@ import { authorise } from '../../plugins/access.ts';
 import { guard, notFound } from '../../web/http.ts';
 import { findOrganisation } from '../organisations/queries.ts';
 import { hourlyRate } from './burden.ts';
+import { consolidationCandidates } from './candidates.ts';
 import { payScales, returnsApplyingTo } from './effort-queries.ts';
-import { overlapGroupsWithDetail } from './overlap-queries.ts';
-import { consolidationSaving, NEAR_MATCH_THRESHOLD } from './overlaps.ts';
+import { NEAR_MATCH_THRESHOLD } from './overlaps.ts';
 import { bodyLabel, costText, hours, showFigures, todayOf, views } from './present.ts';
 import { duplicatesOf, flagCounts } from './queries.ts';
 import { frequencyLabels, scopeLabels } from './register.ts';
 import { placeOf } from './returns.ts';
 import { areaSummary, areaTotals, type Level, orgReturnFigures } from './summary-queries.ts';
+import { trendView } from './trend.ts';
 
 const TOP_RETURNS = 20;
 /** Candidates listed on the overlaps page, largest saving first; the total counts them all. */
@@ -23,6 +24,7 @@ async function areaView(ctx: AppContext, level: Level, areaId: number, top = TOP
   const s = await areaSummary(ctx.deps.db, level, areaId, top);
   return {
     refreshedAt: s.refreshedAt,
+    managers: s.total?.managers ?? null,
     total: s.total && showFigures(s.total),
     bodies: s.bodies.map((b) => ({ label: bodyLabel(b.body), ...showFigures(b) })),
     returns: s.returns.map((r) => ({
@@ -43,7 +45,7 @@ export async function analysisRoutes(app: FastifyInstance, ctx: AppContext) {
   const { db } = ctx.deps;
 
   app.get('/burden/analysis', async (req, reply) => {
-    guard(req, { action: 'burden:view' });
+    const viewer = guard(req, { action: 'burden:view' });
     const [nation, regions, flags] = await Promise.all([
       areaView(ctx, 'nation', 0),
       areaTotals(db, 'region'),
@@ -56,6 +58,9 @@ export async function analysisRoutes(app: FastifyInstance, ctx: AppContext) {
       flags,
       areas: regions.map((a) => ({ ...a, shown: a.figures && showFigures(a.figures) })),
       top: TOP_RETURNS,
+      trend: await trendView(db, 'nation', 0, 'England', nation.managers),
+      trendArea: 'England',
+      isNational: authorise(viewer, { action: 'national:admin' }),
     });
   });
 
@@ -77,6 +82,8 @@ export async function analysisRoutes(app: FastifyInstance, ctx: AppContext) {
       areas: icbs?.map((a) => ({ ...a, shown: a.figures && showFigures(a.figures) })),
       canSeeOrg: authorise(viewer, { action: 'org:view-detail', org: placeOf(area) }),
       top: TOP_RETURNS,
+      trend: await trendView(db, level, area.id, area.name, view.managers),
+      trendArea: area.name,
     });
   });
 
@@ -111,44 +118,14 @@ export async function analysisRoutes(app: FastifyInstance, ctx: AppContext) {
       missing: applicable.filter((r) => r.hours_year === null).map((r) => ({ id: r.id, name: r.name })),
       duplicates: applicable.filter((r) => dups.has(r.id)).map((r) => ({ id: r.id, name: r.name, of: dups.get(r.id) })),
       canRecord: authorise(viewer, { action: 'burden:record-effort', org: placeOf(org) }),
+      trend: await trendView(db, 'organisation', org.id, org.name, view.managers),
+      trendArea: org.name,
     });
   });
 
   app.get('/burden/overlaps', async (req, reply) => {
     guard(req, { action: 'burden:view' });
-    const d = await overlapGroupsWithDetail(db);
-    const itemName = new Map(d.items.map((i) => [i.id, i.name]));
-    const ret = new Map(d.returns.map((r) => [r.id, r]));
-    const hoursOf = new Map(d.hours.map((h) => [Number(h.key), Number(h.hours_year)]));
-    const itemsOf = new Map<number, Set<number>>();
-    for (const l of d.links) itemsOf.set(l.return_id, (itemsOf.get(l.return_id) ?? new Set()).add(l.data_item_id));
-    const groups = d.groups
-      .map((g) => {
-        const burdens = g.return_ids.map((id) => {
-          const mine = itemsOf.get(id) ?? new Set<number>();
-          return {
-            hoursYear: hoursOf.get(id) ?? 0,
-            itemCount: mine.size,
-            groupItems: g.item_ids.filter((i) => mine.has(i)).length,
-          };
-        });
-        const saving = consolidationSaving(burdens);
-        return {
-          id: g.id,
-          kind: g.kind,
-          similarity: g.min_similarity === null ? null : Number(g.min_similarity).toFixed(2),
-          items: g.item_ids.map((id) => ({ id, name: itemName.get(id) ?? `Item ${id}` })),
-          returns: g.return_ids.map((id) => ({
-            id,
-            name: ret.get(id)?.name ?? `Return ${id}`,
-            scope: ret.get(id) ? scopeLabels[ret.get(id)!.scope] : '',
-            hours: hoursOf.has(id) ? hours(hoursOf.get(id)!) : 'No effort recorded',
-          })),
-          saving,
-          savingText: hours(saving),
-        };
-      })
-      .sort((a, b) => b.saving - a.saving || a.id - b.id);
+    const { groups, refreshedAt } = await consolidationCandidates(db);
     return reply.render(`${views}/overlaps.njk`, {
       title: 'Overlapping data requests',
       breadcrumbs: crumbs,
@@ -157,7 +134,7 @@ export async function analysisRoutes(app: FastifyInstance, ctx: AppContext) {
       shown: Math.min(groups.length, SHOWN_CANDIDATES),
       totalSaving: hours(groups.reduce((s, g) => s + g.saving, 0)),
       threshold: NEAR_MATCH_THRESHOLD,
-      refreshedAt: d.groups[0]?.refreshed_at ?? null,
+      refreshedAt,
     });
   });
 

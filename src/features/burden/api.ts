@@ -19,6 +19,7 @@ import { duplicatesOf, findReturn, itemsOfReturns, listReturnsAfter, type Return
 import { appliesTo } from './register.ts';
 import { placeOf } from './returns.ts';
 import { areaSummary, type Figures, type Level } from './summary-queries.ts';
+import { trendApi } from './trend-api.ts';
 
 const tags = ['Reporting burden'];
 const errors = { 400: errorReply, 401: errorReply, 403: errorReply, 404: errorReply };
@@ -196,4 +197,6 @@ export async function api(app: FastifyInstance, { deps }: AppContext) {
       };
     },
   );
+
+  await trendApi(app, deps);
 }

@@ -19,6 +19,7 @@ import {
   rebuildLevel,
   replaceOrgReturns,
 } from './summary-queries.ts';
+import { rebuildTrend } from './trend-queries.ts';
 
 /**
  * The burden analysis, written into summary tables so that pages never compute it per request.
@@ -53,6 +54,7 @@ export async function refreshBurden(db: Database, asAt: string, orgIds?: number[
     const areas = orgIds ? await areasOf(trx, orgIds) : undefined;
     await replaceOrgReturns(trx, orgIds, rows);
     for (const level of levels) await rebuildLevel(trx, level, areas?.[level], managers);
+    await rebuildTrend(trx, asAt, orgIds, areas);
     return { organisations: reporting.length, returns: new Set(rows.map((r) => r.returnId)).size };
   });
 }

@@ -31,6 +31,7 @@ import {
   requestingBodies,
   scopeLabels,
 } from './register.ts';
+import { reportRoutes } from './report-routes.ts';
 import {
   createReturn,
   curateRefusal,
@@ -351,6 +352,7 @@ async function routes(app: FastifyInstance, ctx: AppContext) {
   await effortRoutes(app, ctx);
   await analysisRoutes(app, ctx);
   await transferRoutes(app, ctx);
+  await reportRoutes(app, ctx);
 }
 
 function clean(f: Record<string, unknown>): Record<string, string> {

@@ -12,6 +12,11 @@ import type { Deps } from '../../deps.ts';
 export interface SeedExtension {
   name: string;
   run(deps: Deps, ctx: SeedContext): Promise<string>;
+  /**
+   * Remove this extension's synthetic rows. The seed calls every extension's `remove` in reverse order before any
+   * `run`, so rows that point at another extension's rows (cohorts at programmes) are gone before those are.
+   */
+  remove?(deps: Deps): Promise<void>;
 }
 
 export interface SeedContext {

@@ -165,6 +165,30 @@ export async function syntheticDependents(client: pg.PoolClient): Promise<Depend
   return rows;
 }
 
+/**
+ * Delete the rows of `table` that match `where`, first clearing what points at them through keys that would
+ * refuse the delete: required references are deleted the same way (depth first), optional ones set to null.
+ */
+async function purge(client: pg.PoolClient, table: string, where: string, depth = 0): Promise<void> {
+  if (depth > 6) throw new Error(`Foreign keys into ${table} nest too deeply to clear synthetic data`);
+  const { rows } = await client.query<{ table: string; column: string; target: string; notNull: boolean }>(
+    `SELECT c.conrelid::regclass::text AS table, a.attname AS column, t.attname AS target, a.attnotnull AS "notNull"
+       FROM pg_constraint c
+       JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+       JOIN pg_attribute t ON t.attrelid = c.confrelid AND t.attnum = c.confkey[1]
+      WHERE c.contype = 'f' AND cardinality(c.conkey) = 1 AND c.confrelid = $1::regclass
+        AND c.confdeltype IN ('a', 'r') AND c.conrelid <> c.confrelid`,
+    [table],
+  );
+  for (const ref of rows) {
+    const column = client.escapeIdentifier(ref.column);
+    const inDoomed = `${column} IN (SELECT ${client.escapeIdentifier(ref.target)} FROM ${table} WHERE ${where})`;
+    if (ref.notNull) await purge(client, ref.table, inDoomed, depth + 1);
+    else await client.query(`UPDATE ${ref.table} SET ${column} = NULL WHERE ${inDoomed}`);
+  }
+  await client.query(`DELETE FROM ${table} WHERE ${where}`);
+}
+
 export async function deleteSynthetic(client: pg.PoolClient, dependents: Dependent[] = []): Promise<ResetCounts> {
   const run = async (text: string) => (await client.query(text)).rowCount ?? 0;
   const doomed: Record<Dependent['target'], string> = {
@@ -172,11 +196,14 @@ export async function deleteSynthetic(client: pg.PoolClient, dependents: Depende
     assignments: 'SELECT a.id FROM assignments a JOIN people p ON p.id = a.person_id WHERE p.synthetic',
     teams: 'SELECT id FROM teams WHERE synthetic',
   };
-  // Rows about synthetic people go with them; an optional reference (an appraiser, an approver) is cleared.
-  for (const d of dependents.filter((x) => x.notNull)) {
-    await run(`DELETE FROM ${d.table} WHERE ${client.escapeIdentifier(d.column)} IN (${doomed[d.target]})`);
+  // Rows about synthetic people go with them (and the rows that depend on those); an optional reference to a
+  // person (an appraiser, an approver) is cleared. A row placed on a synthetic team goes too: clearing its team
+  // would widen it to the whole organisation.
+  const goes = (d: Dependent) => d.notNull || d.target === 'teams';
+  for (const d of dependents.filter(goes)) {
+    await purge(client, d.table, `${client.escapeIdentifier(d.column)} IN (${doomed[d.target]})`);
   }
-  for (const d of dependents.filter((x) => !x.notNull)) {
+  for (const d of dependents.filter((x) => !goes(x))) {
     const column = client.escapeIdentifier(d.column);
     await run(`UPDATE ${d.table} SET ${column} = NULL WHERE ${column} IN (${doomed[d.target]})`);
   }

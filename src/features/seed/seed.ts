@@ -133,7 +133,10 @@ export async function seed(deps: Deps, opts: SeedOptions): Promise<SeedSummary> 
     personas: 0,
     area: area.label,
   };
+  const extensions = opts.extensions ?? seedExtensions;
   let removed: ResetCounts | undefined;
+  // A reset first lets each feature clear its own synthetic data its own way, with every key in place.
+  if (opts.reset) for (const extension of [...extensions].reverse()) await extension.remove?.(deps);
   const client = await deps.pool.connect();
   try {
     await client.query('BEGIN');
@@ -235,7 +238,8 @@ export async function seed(deps: Deps, opts: SeedOptions): Promise<SeedSummary> 
   );
   await setDemoData(deps.db, opts.scale === 'demo');
   await timed('dashboard stats', () => refreshOrganisationStats(deps.db, isoDay(today)));
-  for (const extension of opts.extensions ?? seedExtensions) {
+  for (const extension of [...extensions].reverse()) await extension.remove?.(deps);
+  for (const extension of extensions) {
     const said = await timed(extension.name, () =>
       extension.run(deps, {
         scale: opts.scale,

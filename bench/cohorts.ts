@@ -1,0 +1,137 @@
+import { sql } from 'kysely';
+import { publishedProgrammeIds } from '../src/features/catalogue/queries.ts';
+import { apply } from '../src/features/cohorts/booking.ts';
+import { seedExtension } from '../src/features/cohorts/generate.ts';
+import { refreshSupply } from '../src/features/cohorts/supply.ts';
+import type { FeatureBench } from './feature.ts';
+
+/**
+ * Cohorts at national scale: the supply-and-demand page of the largest region (summaries only, goal p95 < 100 ms
+ * at 10 connections) and of its ICBs; and, measured directly, 200 concurrent bookings for a cohort of 20 places on
+ * the pool's parallel connections, which must give exactly 20 places and 180 wait-listed.
+ */
+export const bench: FeatureBench = {
+  name: 'cohorts',
+  async prepare({ deps, session, log }) {
+    const db = deps.db;
+    const today = deps.clock.now().toISOString().slice(0, 10);
+    if (!(await db.selectFrom('cohorts').select('id').where('synthetic', '=', true).limit(1).executeTakeFirst())) {
+      const trusts = await sql<{ id: number }>`
+        SELECT DISTINCT organisation_id AS id FROM assignments WHERE end_date IS NULL`.execute(db);
+      log('cohorts: no synthetic cohorts yet, generating them (needs the catalogue’s programmes)');
+      log(
+        await seedExtension.run(deps, {
+          scale: 'national',
+          seed: 1,
+          organisationIds: trusts.rows.map((r) => r.id),
+          today,
+          log,
+        }),
+      );
+    }
+    const refresh = await refreshSupply(db, deps.clock.now());
+    log(`cohorts: supply refresh ${refresh.rows} rows in ${refresh.millis} ms`);
+
+    const region = await db
+      .selectFrom('cohort_supply_summary as s')
+      .innerJoin('organisations as o', 'o.id', 's.area_id')
+      .select(['o.id', 'o.code'])
+      .where('s.area_kind', '=', 'region')
+      .where('s.staff_group', '=', '')
+      .where('s.domain', '=', '')
+      .where('s.level', '=', '')
+      .orderBy('s.managers', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const measured: Record<string, unknown> = { supplyRefreshMs: refresh.millis, supplyRows: refresh.rows };
+    measured.concurrentBookings = await concurrentBookings(deps, log);
+    if (!region) {
+      log('cohorts: no supply figures (no regions with managers): HTTP scenarios skipped');
+      return { scenarios: [], measured };
+    }
+    const icbs = await db
+      .selectFrom('organisations')
+      .select('code')
+      .where('kind', '=', 'icb')
+      .where('region_id', '=', region.id)
+      .execute();
+    const cookie = await session(deps, 'bench-cohorts-regional@leadwell.test', 'Bench regional lead (cohorts)', {
+      role: 'regional_lead',
+      orgId: region.id,
+    });
+    return {
+      measured,
+      scenarios: [
+        {
+          label: 'cohorts: supply and demand, region page',
+          paths: [`/cohorts/supply/${region.code}`],
+          cookie,
+          connections: 10,
+          goalP95Ms: 100,
+        },
+        {
+          label: 'cohorts: supply and demand, ICB pages',
+          paths: icbs.map((i) => `/cohorts/supply/${i.code}`),
+          cookie,
+          connections: 10,
+          goalP95Ms: 100,
+        },
+      ],
+    };
+  },
+};
+
+/** 200 people apply at once for 20 places; the cohort is removed afterwards. */
+async function concurrentBookings(deps: Parameters<FeatureBench['prepare']>[0]['deps'], log: (m: string) => void) {
+  const db = deps.db;
+  const [programmeId] = await publishedProgrammeIds(db);
+  if (programmeId === undefined) return { skipped: 'no published programme' };
+  const people = await sql<{ id: number }>`
+    SELECT person_id AS id FROM assignments WHERE end_date IS NULL ORDER BY id DESC LIMIT 200`.execute(db);
+  if (people.rows.length < 200) return { skipped: 'fewer than 200 people' };
+  const today = deps.clock.now().toISOString().slice(0, 10);
+  const cohort = await db
+    .insertInto('cohorts')
+    .values({
+      programme_id: programmeId,
+      name: 'Bench: 200 applicants for 20 places',
+      capacity: 20,
+      booking_opens_on: today,
+      booking_closes_on: today,
+      status: 'open',
+      created_by: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  try {
+    const started = performance.now();
+    const results = await Promise.all(
+      people.rows.map((p) => apply(deps, { cohortId: cohort.id, personId: p.id, eligible: () => true })),
+    );
+    const ms = Math.round(performance.now() - started);
+    const statuses = results.map((r) => (r.ok ? r.status : 'failed'));
+    const count = (s: string) => statuses.filter((x) => x === s).length;
+    const placesTaken = (
+      await db.selectFrom('cohorts').select('places_taken').where('id', '=', cohort.id).executeTakeFirstOrThrow()
+    ).places_taken;
+    const out = {
+      applicants: 200,
+      places: 20,
+      confirmed: count('confirmed'),
+      heldAwaitingApproval: count('awaiting_approval'),
+      waitlisted: count('waitlisted'),
+      failed: count('failed'),
+      placesTaken,
+      exactlyTwenty: count('confirmed') + count('awaiting_approval') === 20 && placesTaken === 20,
+      ms,
+      poolSize: deps.config.databasePoolSize,
+    };
+    log(`cohorts: 200 concurrent bookings for 20 places: ${JSON.stringify(out)}`);
+    return out;
+  } finally {
+    await sql`DELETE FROM cohort_notices WHERE application_id IN
+      (SELECT id FROM cohort_applications WHERE cohort_id = ${cohort.id})`.execute(db);
+    await sql`DELETE FROM cohort_applications WHERE cohort_id = ${cohort.id}`.execute(db);
+    await sql`DELETE FROM cohorts WHERE id = ${cohort.id}`.execute(db);
+  }
+}

@@ -1,0 +1,72 @@
+import { sql } from 'kysely';
+import { seedExtension as prioritiesSeed } from '../src/features/priorities/generate.ts';
+import { refreshThicket } from '../src/features/priorities/refresh.ts';
+import { seedExtension as reorganisationsSeed } from '../src/features/reorganisations/generate.ts';
+import { refreshReorganisations } from '../src/features/reorganisations/queries.ts';
+import type { FeatureBench } from './feature.ts';
+
+/**
+ * Management workload at national scale: the England thicket view and the England reorganisation summary, as pages
+ * and through the API, at 10 connections (goal p95 < 100 ms: they read summary tables). Measured directly: one full
+ * refresh of the thicket (every team, manager, area and the 24-month trend) and of the reorganisation summaries,
+ * which the nightly `priorities.refresh` job runs.
+ */
+export const bench: FeatureBench = {
+  name: 'priorities',
+  async prepare({ deps, session, log }) {
+    const db = deps.db;
+    const today = deps.clock.now().toISOString().slice(0, 10);
+    const ctx = async () => ({
+      scale: 'national' as const,
+      seed: 1,
+      organisationIds: (
+        await sql<{ id: number }>`SELECT DISTINCT organisation_id AS id FROM teams WHERE synthetic`.execute(db)
+      ).rows.map((r) => r.id),
+      today,
+      log,
+    });
+    if (!(await db.selectFrom('priorities').select('id').where('synthetic', '=', true).limit(1).executeTakeFirst())) {
+      log('priorities: no synthetic priorities yet, generating them');
+      log(await prioritiesSeed.run(deps, await ctx()));
+    }
+    if (
+      !(await db.selectFrom('reorganisations').select('id').where('synthetic', '=', true).limit(1).executeTakeFirst())
+    ) {
+      log('reorganisations: no synthetic reorganisations yet, generating them');
+      log(await reorganisationsSeed.run(deps, await ctx()));
+    }
+    let t = performance.now();
+    const refreshed = await refreshThicket(db, today);
+    const thicketRefreshMs = Math.round(performance.now() - t);
+    t = performance.now();
+    await refreshReorganisations(db);
+    const reorganisationRefreshMs = Math.round(performance.now() - t);
+    log(
+      `priorities: thicket refresh ${thicketRefreshMs} ms (${refreshed.teams} teams, ${refreshed.managers} managers)`,
+    );
+
+    const national = await session(deps, 'bench-priorities-national@leadwell.test', 'Bench national admin', {
+      role: 'national_admin',
+      orgId: null,
+    });
+    return {
+      scenarios: [
+        {
+          label: 'priorities: England thicket view (page and API)',
+          paths: ['/priorities/areas/england', '/api/v1/priorities/thicket?area=england'],
+          cookie: national,
+          connections: 10,
+          goalP95Ms: 100,
+        },
+        {
+          label: 'reorganisations: England summary (page and API)',
+          paths: ['/reorganisations/areas/england', '/api/v1/reorganisations/summary?area=england'],
+          cookie: national,
+          connections: 10,
+          goalP95Ms: 100,
+        },
+      ],
+      measured: { thicketRefreshMs, reorganisationRefreshMs, teams: refreshed.teams, managers: refreshed.managers },
+    };
+  },
+};

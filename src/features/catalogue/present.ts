@@ -1,0 +1,136 @@
+import type { Deps } from '../../deps.ts';
+import type { FieldError } from '../../web/render.ts';
+import {
+  accreditationLabels,
+  formatLabels,
+  fundingLabels,
+  levelLabels,
+  money,
+  outcomeLines,
+  scopeLabels,
+  statusLabels,
+} from './catalogue.ts';
+import { eligibleLevelLabels, staffGroups } from './eligibility.ts';
+import type { ProgrammeRow } from './queries.ts';
+import type { SearchRow } from './search-queries.ts';
+
+// How the catalogue pages show programmes: labels, dates, eligibility in words, and form errors in page order.
+
+export const views = 'features/catalogue/views';
+export { setFlash, takeFlash } from '../../plugins/session.ts';
+
+export const todayOf = (deps: Pick<Deps, 'clock'>) => deps.clock.now().toISOString().slice(0, 10);
+
+export const longDate = (iso: string | null | undefined) =>
+  iso
+    ? new Date(`${iso.slice(0, 10)}T00:00:00Z`).toLocaleDateString('en-GB', {
+        day: 'numeric',
+        month: 'long',
+        year: 'numeric',
+        timeZone: 'UTC',
+      })
+    : '';
+
+export const dateOf = (d: Date | null) => (d ? longDate(d.toISOString()) : '');
+
+export function costText(p: { cost_pounds: number; funding: keyof typeof fundingLabels }) {
+  if (p.cost_pounds === 0) return 'Free';
+  return p.funding === 'none'
+    ? money(p.cost_pounds)
+    : `${money(p.cost_pounds)} (${fundingLabels[p.funding].toLowerCase()})`;
+}
+
+export const scopeText = (scope: keyof typeof scopeLabels, orgName: string | null) =>
+  scope === 'national' ? 'National' : `${scopeLabels[scope]}: ${orgName ?? ''}`;
+
+/** A search result as the results list shows it. */
+export function resultCard(r: SearchRow) {
+  return {
+    id: r.id,
+    title: r.title,
+    summary: r.summary,
+    provider: r.provider_name,
+    level: levelLabels[r.level],
+    format: formatLabels[r.format],
+    length: `${r.hours} hours over ${r.duration_weeks} ${r.duration_weeks === 1 ? 'week' : 'weeks'}`,
+    cost: costText(r),
+    scope: scopeText(r.scope, r.scope_org_name),
+    nextStart: r.next_cohort_start ? longDate(r.next_cohort_start) : 'No dates yet',
+    accredited: r.accreditation_status === 'accredited',
+    accreditedUntil: longDate(r.accredited_until),
+  };
+}
+
+/** Eligibility rules in words, one line per rule; organisation and region names come from the caller. */
+export function eligibilityLines(p: ProgrammeRow, names: Map<number, string>): string[] {
+  const lines: string[] = [];
+  if (p.elig_management_levels.length) {
+    lines.push(
+      `Management level: ${p.elig_management_levels.map((l) => eligibleLevelLabels[l as keyof typeof eligibleLevelLabels] ?? l).join(', ')}`,
+    );
+  }
+  if (p.elig_bands.length) lines.push(`Agenda for Change band: ${p.elig_bands.join(', ')}`);
+  if (p.elig_staff_groups.length)
+    lines.push(`Staff group: ${p.elig_staff_groups.map((g) => staffGroups[g] ?? g).join(', ')}`);
+  if (p.elig_region_ids.length)
+    lines.push(`Staff in: ${p.elig_region_ids.map((id) => names.get(id) ?? String(id)).join(', ')}`);
+  if (p.elig_organisation_ids.length) {
+    lines.push(`Staff of: ${p.elig_organisation_ids.map((id) => names.get(id) ?? String(id)).join(', ')}`);
+  }
+  return lines;
+}
+
+export function programmeView(p: ProgrammeRow) {
+  return {
+    ...p,
+    levelLabel: levelLabels[p.level],
+    formatLabel: formatLabels[p.format],
+    costLabel: costText(p),
+    fundingLabel: fundingLabels[p.funding],
+    scopeLabel: scopeText(p.scope, p.scope_org_name),
+    statusLabel: statusLabels[p.status],
+    accreditationLabel: accreditationLabels[p.accreditation_status],
+    accreditedUntilLabel: longDate(p.accredited_until),
+    nextStartLabel: p.next_cohort_start ? longDate(p.next_cohort_start) : 'No dates published yet',
+    outcomeList: outcomeLines(p.outcomes),
+  };
+}
+
+export interface FormProblems {
+  errors: FieldError[];
+  fields: Record<string, { text: string }>;
+}
+
+/** Problems by field, in the order the fields appear on the page. */
+export function problemsInOrder(problems: Map<string, string>, order: string[]): FormProblems {
+  const keys = [...problems.keys()].sort((a, b) => rank(order, a) - rank(order, b));
+  return {
+    errors: keys.map((k) => ({ text: problems.get(k)!, href: `#${k}` })),
+    fields: Object.fromEntries(keys.map((k) => [k, { text: problems.get(k)! }])),
+  };
+}
+
+const rank = (order: string[], k: string) => {
+  const i = order.indexOf(k);
+  return i === -1 ? order.length : i;
+};
+
+/** Zod issues as a map of field → first message. */
+export function zodProblems(issues: { path: PropertyKey[]; message: string }[]): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const i of issues) {
+    const f = String(i.path[0] ?? 'main');
+    if (!m.has(f)) m.set(f, i.message);
+  }
+  return m;
+}
+
+export const options = <T extends string>(
+  values: readonly T[],
+  labels: Record<T, string>,
+  chosen?: string | string[],
+) =>
+  values.map((v) => {
+    const on = Array.isArray(chosen) ? chosen.includes(v) : v === chosen;
+    return { value: v, text: labels[v], selected: on, checked: on };
+  });

@@ -1,0 +1,114 @@
+import { sql } from 'kysely';
+import type { Database } from '../../db/database.ts';
+
+/** What the person and manager pages read: their applications, their approvals to give, interest. */
+
+export async function liveApplicationsOf(db: Database, personId: number, cohortIds: number[]) {
+  if (!cohortIds.length) return [];
+  return db
+    .selectFrom('cohort_applications')
+    .select(['id', 'cohort_id', 'status'])
+    .where('person_id', '=', personId)
+    .where('cohort_id', 'in', cohortIds)
+    .where('status', 'in', ['awaiting_approval', 'confirmed', 'waitlisted'])
+    .execute();
+}
+
+const pendingColumns = [
+  'a.id',
+  'a.cohort_id',
+  'a.person_id',
+  'a.status',
+  'a.applied_at',
+  'a.manager_decision',
+  'a.funder_decision',
+  'a.organisation_id',
+  'a.approver_assignment_id',
+  'c.name as cohort_name',
+  'c.programme_id',
+  'c.starts_on',
+  'p.given_name',
+  'p.family_name',
+] as const;
+
+/** Applications waiting for the decision of the line manager holding one of these assignments. */
+export async function pendingForManager(db: Database, managerAssignmentIds: number[]) {
+  if (!managerAssignmentIds.length) return [];
+  return db
+    .selectFrom('cohort_applications as a')
+    .innerJoin('cohorts as c', 'c.id', 'a.cohort_id')
+    .innerJoin('people as p', 'p.id', 'a.person_id')
+    .select(pendingColumns)
+    .where('a.approver_assignment_id', 'in', managerAssignmentIds)
+    .where('a.manager_decision', '=', 'pending')
+    .where('a.status', 'in', ['awaiting_approval', 'waitlisted'])
+    .orderBy('a.applied_at')
+    .limit(500)
+    .execute();
+}
+
+/** Applications of these organisations' staff waiting for funding approval (after their line manager). */
+export async function pendingForFunder(db: Database, organisationIds: number[]) {
+  if (!organisationIds.length) return [];
+  return db
+    .selectFrom('cohort_applications as a')
+    .innerJoin('cohorts as c', 'c.id', 'a.cohort_id')
+    .innerJoin('people as p', 'p.id', 'a.person_id')
+    .select(pendingColumns)
+    .where('a.organisation_id', 'in', organisationIds)
+    .where('a.funder_decision', '=', 'pending')
+    .where('a.manager_decision', 'in', ['approved', 'not_required'])
+    .where('a.status', 'in', ['awaiting_approval', 'waitlisted'])
+    .orderBy('a.applied_at')
+    .limit(500)
+    .execute();
+}
+
+export async function hasInterest(db: Database, programmeId: number, personId: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('programme_interest')
+    .select('person_id')
+    .where('programme_id', '=', programmeId)
+    .where('person_id', '=', personId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function registerInterest(
+  db: Database,
+  i: { programme_id: number; person_id: number; organisation_id: number | null; staff_group: string | null },
+) {
+  await db
+    .insertInto('programme_interest')
+    .values(i)
+    .onConflict((oc) => oc.columns(['programme_id', 'person_id']).doNothing())
+    .execute();
+}
+
+export async function withdrawInterest(db: Database, programmeId: number, personId: number) {
+  await db
+    .deleteFrom('programme_interest')
+    .where('programme_id', '=', programmeId)
+    .where('person_id', '=', personId)
+    .execute();
+}
+
+/** How many people registered interest in a programme (shown to its provider). */
+export async function interestCount(db: Database, programmeId: number): Promise<number> {
+  const row = await db
+    .selectFrom('programme_interest')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('programme_id', '=', programmeId)
+    .executeTakeFirstOrThrow();
+  return row.n;
+}
+
+export async function interestsOf(db: Database, personId: number) {
+  return db
+    .selectFrom('programme_interest')
+    .select(['programme_id', 'registered_at'])
+    .where('person_id', '=', personId)
+    .orderBy('registered_at', 'desc')
+    .limit(200)
+    .execute();
+}
