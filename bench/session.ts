@@ -15,7 +15,16 @@ export async function benchSession(
   personId?: number,
 ): Promise<string> {
   const db = deps.db;
-  let account = await db.selectFrom('accounts').select('id').where('email', '=', email).executeTakeFirst();
+  // A person has at most one account: reuse it when the person already has one (under another email).
+  let account = await db
+    .selectFrom('accounts')
+    .select('id')
+    .where((eb) =>
+      personId === undefined
+        ? eb('email', '=', email)
+        : eb.or([eb('email', '=', email), eb('person_id', '=', personId)]),
+    )
+    .executeTakeFirst();
   if (!account) {
     account = await db
       .insertInto('accounts')
