@@ -95,3 +95,48 @@ export function verifyCsrfToken(
     app.csrfProtection(req, probe, () => resolve());
   });
 }
+
+export interface Upload {
+  /** The form's text fields (including _csrf). */
+  fields: Record<string, string>;
+  /** The file of the `file` field, when one was chosen. */
+  file?: { filename: string; bytes: Buffer; text: string };
+  /** The file passed `maxBytes`: the caller shows its own message with status 413. */
+  tooLarge: boolean;
+}
+
+/**
+ * Read a multipart form with one file (every upload page): its text fields, then the file, with the CSRF token
+ * checked before any file byte is read (and after, when no file came). Forms without multipart get a 400.
+ */
+export async function readUpload(
+  app: FastifyInstance,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  maxBytes: number,
+): Promise<Upload> {
+  if (!req.isMultipart()) throw new HttpError(400, 'Upload the file with the form on this page');
+  const upload: Upload = { fields: {}, tooLarge: false };
+  let checked = false;
+  try {
+    for await (const part of req.parts({ limits: { fileSize: maxBytes, files: 1 } })) {
+      if (part.type === 'field') {
+        upload.fields[part.fieldname] = String(part.value);
+        continue;
+      }
+      if (!checked) {
+        await verifyCsrfToken(app, req, reply, upload.fields._csrf);
+        checked = true;
+      }
+      const bytes = await part.toBuffer();
+      if (part.fieldname === 'file' && part.filename) {
+        upload.file = { filename: part.filename, bytes, text: bytes.toString('utf8') };
+      }
+    }
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE') throw err;
+    upload.tooLarge = true;
+  }
+  if (!checked) await verifyCsrfToken(app, req, reply, upload.fields._csrf);
+  return upload;
+}

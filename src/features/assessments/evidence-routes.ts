@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../feature.ts';
-import { HttpError, notFound, singleError, verifyCsrfToken } from '../../web/http.ts';
+import { HttpError, notFound, readUpload, singleError } from '../../web/http.ts';
 import type { FieldError } from '../../web/render.ts';
 import { checkEvidenceFile, checkEvidenceUrl, EVIDENCE_MAX_BYTES, safeFileName } from './assessments.ts';
 import {
@@ -183,30 +183,10 @@ export async function evidenceRoutes(app: FastifyInstance, ctx: AppContext) {
   });
 
   app.post<{ Params: { id: string } }>(`${base}/:id/evidence/file`, { config: { csrf: false } }, async (req, reply) => {
-    if (!req.isMultipart()) throw new HttpError(400, 'Upload the file with the form on the evidence page');
-    const fields: Record<string, string> = {};
-    let checked = false;
-    let file: { name: string; bytes: Buffer } | undefined;
-    try {
-      for await (const part of req.parts({ limits: { fileSize: EVIDENCE_MAX_BYTES, files: 1 } })) {
-        if (part.type === 'field') {
-          fields[part.fieldname] = String(part.value);
-          continue;
-        }
-        if (!checked) {
-          await verifyCsrfToken(app, req, reply, fields._csrf);
-          checked = true;
-        }
-        const bytes = await part.toBuffer();
-        if (part.fieldname === 'file' && part.filename) file = { name: part.filename, bytes };
-      }
-    } catch (err) {
-      if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-        return renderPage(req, reply, singleError('file', 'The file must be smaller than 5 MB'), 413);
-      }
-      throw err;
-    }
-    if (!checked) await verifyCsrfToken(app, req, reply, fields._csrf);
+    const upload = await readUpload(app, req, reply, EVIDENCE_MAX_BYTES);
+    if (upload.tooLarge) return renderPage(req, reply, singleError('file', 'The file must be smaller than 5 MB'), 413);
+    const { fields } = upload;
+    const file = upload.file && { name: upload.file.filename, bytes: upload.file.bytes };
     const title = (fields.file_title ?? '').trim() || file?.name.slice(0, 200) || '';
     if (!file) return renderPage(req, reply, { values: fields, ...singleError('file', 'Select a file') }, 400);
     const check = checkEvidenceFile(file.name, file.bytes);

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../../feature.ts';
-import { guard, HttpError, verifyCsrfToken } from '../../web/http.ts';
+import { guard, readUpload } from '../../web/http.ts';
 import type { FieldError } from '../../web/render.ts';
 import { setFlash, views } from './present.ts';
 import { exportRegister, importRegister } from './transfer.ts';
@@ -37,29 +37,11 @@ export async function transferRoutes(app: FastifyInstance, { deps }: AppContext)
 
   app.post('/burden/import', { config: { csrf: false } }, async (req, reply) => {
     const viewer = guard(req, { action: 'burden:curate-any' });
-    if (!req.isMultipart()) throw new HttpError(400, 'Upload the file with the form on this page');
-    let token: string | undefined;
-    let file: { filename: string; text: string } | undefined;
-    let checked = false;
-    try {
-      for await (const part of req.parts({ limits: { fileSize: MAX_BYTES, files: 1 } })) {
-        if (part.type === 'field') {
-          if (part.fieldname === '_csrf') token = String(part.value);
-          continue;
-        }
-        await verifyCsrfToken(app, req, reply, token);
-        checked = true;
-        const bytes = await part.toBuffer();
-        if (part.filename) file = { filename: part.filename, text: bytes.toString('utf8') };
-      }
-    } catch (err) {
-      if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-        const text = 'The file must be smaller than 5 MB';
-        return render(reply, { errors: [{ text, href: '#file' }], fields: { file: { text } } }, 413);
-      }
-      throw err;
+    const { file, tooLarge } = await readUpload(app, req, reply, MAX_BYTES);
+    if (tooLarge) {
+      const text = 'The file must be smaller than 5 MB';
+      return render(reply, { errors: [{ text, href: '#file' }], fields: { file: { text } } }, 413);
     }
-    if (!checked) await verifyCsrfToken(app, req, reply, token);
     if (!file) {
       const text = 'Select a CSV or JSON file to import';
       return render(reply, { errors: [{ text, href: '#file' }], fields: { file: { text } } }, 400);

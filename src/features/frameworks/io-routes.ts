@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../../feature.ts';
 import { authorise } from '../../plugins/access.ts';
-import { guard, HttpError, notFound, singleError, verifyCsrfToken } from '../../web/http.ts';
+import { guard, notFound, readUpload, singleError } from '../../web/http.ts';
 import type { FieldError } from '../../web/render.ts';
 import { documentToCsv } from './csv.ts';
 import { readDocument } from './document-queries.ts';
@@ -46,31 +46,8 @@ export async function ioRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.post('/frameworks/import', { config: { csrf: false } }, async (req, reply) => {
     const viewer = guard(req, { action: 'frameworks:author' });
-    if (!req.isMultipart()) throw new HttpError(400, 'Upload the file with the form on this page');
-    let token: string | undefined;
-    let checked = false;
-    let file: { filename: string; text: string } | undefined;
-    try {
-      for await (const part of req.parts({ limits: { fileSize: MAX_BYTES, files: 1 } })) {
-        if (part.type === 'field') {
-          if (part.fieldname === '_csrf') token = String(part.value);
-          continue;
-        }
-        if (!checked) {
-          await verifyCsrfToken(app, req, reply, token);
-          checked = true;
-        }
-        const buffer = await part.toBuffer();
-        if (part.fieldname === 'file' && part.filename)
-          file = { filename: part.filename, text: buffer.toString('utf8') };
-      }
-    } catch (err) {
-      if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-        return renderImport(reply, singleError('file', 'The file must be smaller than 5 MB'), 413);
-      }
-      throw err;
-    }
-    if (!checked) await verifyCsrfToken(app, req, reply, token);
+    const { file, tooLarge } = await readUpload(app, req, reply, MAX_BYTES);
+    if (tooLarge) return renderImport(reply, singleError('file', 'The file must be smaller than 5 MB'), 413);
     if (!file || file.text.trim() === '') {
       return renderImport(reply, singleError('file', 'Select a JSON or CSV file to import'), 400);
     }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../feature.ts';
 import { setFlash, takeFlash } from '../../plugins/session.ts';
-import { guard, HttpError, notFound, singleError, verifyCsrfToken } from '../../web/http.ts';
+import { guard, notFound, readUpload, singleError } from '../../web/http.ts';
 import type { FieldError } from '../../web/render.ts';
 import { findOrganisation } from '../organisations/queries.ts';
 import { type ImportTarget, importLearning, type RowError } from './import.ts';
@@ -15,28 +15,6 @@ function summary(problems: RowError[]): FieldError[] {
   const first = problems.slice(0, 10).map((p, i) => ({ text: `Line ${p.line}: ${p.message}`, href: `#problem-${i}` }));
   const more = problems.length - first.length;
   return more > 0 ? [...first, { text: `and ${more} more problems`, href: '#problems' }] : first;
-}
-
-/** The CSRF token and the uploaded file of a multipart form; the token is checked before the file is read. */
-async function readUpload(app: FastifyInstance, req: FastifyRequest, reply: FastifyReply) {
-  if (!req.isMultipart()) throw new HttpError(400, 'Upload the file with the form on this page');
-  let token: string | undefined;
-  let checked = false;
-  let file: { filename: string; text: string } | undefined;
-  for await (const part of req.parts({ limits: { fileSize: MAX_BYTES, files: 1 } })) {
-    if (part.type === 'field') {
-      if (part.fieldname === '_csrf') token = String(part.value);
-      continue;
-    }
-    if (!checked) {
-      await verifyCsrfToken(app, req, reply, token);
-      checked = true;
-    }
-    const buffer = await part.toBuffer();
-    if (part.fieldname === 'file' && part.filename) file = { filename: part.filename, text: buffer.toString('utf8') };
-  }
-  if (!checked) await verifyCsrfToken(app, req, reply, token);
-  return file;
 }
 
 export async function importRoutes(app: FastifyInstance, ctx: AppContext) {
@@ -72,15 +50,8 @@ export async function importRoutes(app: FastifyInstance, ctx: AppContext) {
     success: string,
   ) {
     const viewer = req.viewer!;
-    let file: Awaited<ReturnType<typeof readUpload>>;
-    try {
-      file = await readUpload(app, req, reply);
-    } catch (err) {
-      if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-        return render(reply, page, singleError('file', 'The file must be smaller than 5 MB'), 413);
-      }
-      throw err;
-    }
+    const { file, tooLarge } = await readUpload(app, req, reply, MAX_BYTES);
+    if (tooLarge) return render(reply, page, singleError('file', 'The file must be smaller than 5 MB'), 413);
     if (!file || file.text.trim() === '')
       return render(reply, page, singleError('file', 'Select a CSV file to import'), 400);
     if (!/\.csv$/i.test(file.filename) && /\.(xlsx?|ods|numbers|json)$/i.test(file.filename)) {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../../feature.ts';
-import { HttpError, singleError, verifyCsrfToken } from '../../web/http.ts';
+import { readUpload, singleError } from '../../web/http.ts';
 import type { FieldError } from '../../web/render.ts';
 import { auditWrite, flash, home, ownPerson, takeFlash } from '../assessments/web.ts';
 import { buildRecord } from './record.ts';
@@ -79,31 +79,8 @@ export async function recordRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.post(`${recordUrl}/import`, { config: { csrf: false } }, async (req, reply) => {
     const { viewer, personId } = ownPerson(req);
-    if (!req.isMultipart()) throw new HttpError(400, 'Upload the file with the form on this page');
-    let token: string | undefined;
-    let checked = false;
-    let file: { filename: string; text: string } | undefined;
-    try {
-      for await (const part of req.parts({ limits: { fileSize: MAX_BYTES, files: 1 } })) {
-        if (part.type === 'field') {
-          if (part.fieldname === '_csrf') token = String(part.value);
-          continue;
-        }
-        if (!checked) {
-          await verifyCsrfToken(app, req, reply, token);
-          checked = true;
-        }
-        const buffer = await part.toBuffer();
-        if (part.fieldname === 'file' && part.filename)
-          file = { filename: part.filename, text: buffer.toString('utf8') };
-      }
-    } catch (err) {
-      if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-        return renderImport(reply, singleError('file', 'The file must be smaller than 5 MB'), 413);
-      }
-      throw err;
-    }
-    if (!checked) await verifyCsrfToken(app, req, reply, token);
+    const { file, tooLarge } = await readUpload(app, req, reply, MAX_BYTES);
+    if (tooLarge) return renderImport(reply, singleError('file', 'The file must be smaller than 5 MB'), 413);
     if (!file || file.text.trim() === '') {
       return renderImport(reply, singleError('file', 'Select your development record (a JSON file)'), 400);
     }

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext, Feature } from '../../feature.ts';
 import { authorise, type Viewer } from '../../plugins/access.ts';
 import { setFlash, takeFlash } from '../../plugins/session.ts';
-import { formErrors, guard, HttpError, notFound, verifyCsrfToken } from '../../web/http.ts';
+import { formErrors, guard, notFound, readUpload } from '../../web/http.ts';
 import { datePartsToIso } from '../priorities/priorities.ts';
 import { type OrgRef, orgByCode } from '../priorities/queries.ts';
 import { placeOf } from '../priorities/register.ts';
@@ -272,23 +272,10 @@ async function routes(app: FastifyInstance, ctx: AppContext) {
     { config: { csrf: false } },
     async (req, reply) => {
       const org = await orgFor(req, req.params.code, true);
-      if (!req.isMultipart()) throw new HttpError(400, 'Upload the file with the form on this page');
-      let token: string | undefined;
-      let file: { filename: string; text: string } | undefined;
-      let checked = false;
-      for await (const part of req.parts({ limits: { fileSize: 5 * 1024 * 1024, files: 1 } })) {
-        if (part.type === 'field') {
-          if (part.fieldname === '_csrf') token = String(part.value);
-          continue;
-        }
-        await verifyCsrfToken(app, req, reply, token);
-        checked = true;
-        const bytes = await part.toBuffer();
-        if (part.filename) file = { filename: part.filename, text: bytes.toString('utf8') };
-      }
-      if (!checked) await verifyCsrfToken(app, req, reply, token);
-      const fail = (text: string) =>
-        renderImport(reply, org, { errors: [{ text, href: '#file' }], fields: { file: { text } } }, 400);
+      const { file, tooLarge } = await readUpload(app, req, reply, 5 * 1024 * 1024);
+      const fail = (text: string, status = 400) =>
+        renderImport(reply, org, { errors: [{ text, href: '#file' }], fields: { file: { text } } }, status);
+      if (tooLarge) return fail('The file must be smaller than 5 MB', 413);
       if (!file) return fail('Select a CSV or JSON file to import');
       if (!/\.(csv|json)$/i.test(file.filename))
         return fail('The file must be a CSV file (.csv) or a JSON file (.json)');
