@@ -1,13 +1,16 @@
 import { sql } from 'kysely';
 import { seedExtension } from '../src/features/assessments/generate.ts';
-import { scoredAssessmentOf } from '../src/features/assessments/result.ts';
+import { findAssessment } from '../src/features/assessments/queries.ts';
+import { submittedResultOf } from '../src/features/assessments/result.ts';
+import { computeResult } from '../src/features/assessments/result-store.ts';
 import { loadStarters } from '../src/features/frameworks/import.ts';
 import type { FeatureBench } from './feature.ts';
 
 /**
  * Self-assessment at national scale: a seeded manager's result page (profile chart and table, gaps, evidence) and
  * development plan page, as the manager reads them (goal p95 < 50 ms at 10 connections); the same result read by
- * their line manager (audited on every read); and the scoring of one assessment measured without HTTP.
+ * their line manager (audited on every read); and, without HTTP, computing one assessment's result (scores and
+ * profile chart: done once, at submission) against reading its stored result (what every page does).
  */
 export const bench: FeatureBench = {
   name: 'assessments',
@@ -90,16 +93,25 @@ export const bench: FeatureBench = {
       });
     }
 
-    const started = performance.now();
-    for (const r of rows) await scoredAssessmentOf(db, Number(r.person_id), Number(r.id));
-    const perAssessmentMs = (performance.now() - started) / rows.length;
+    let started = performance.now();
+    for (const r of rows) await computeResult(db, (await findAssessment(db, Number(r.id)))!);
+    const computeMs = (performance.now() - started) / rows.length;
+    // The first read stores a result that is missing (seeded assessments have none): time the reads after it.
+    for (const r of rows) await submittedResultOf(db, Number(r.person_id), Number(r.id));
+    started = performance.now();
+    for (const r of rows) await submittedResultOf(db, Number(r.person_id), Number(r.id));
+    const readMs = (performance.now() - started) / rows.length;
     const counts = await sql<{ assessments: number; ratings: number; items: number }>`
       SELECT (SELECT count(*)::int FROM self_assessments) AS assessments,
              (SELECT count(*)::int FROM self_assessment_ratings) AS ratings,
              (SELECT count(*)::int FROM development_plan_items) AS items`.execute(db);
     return {
       scenarios,
-      measured: { scoreOneAssessmentMs: Math.round(perAssessmentMs * 100) / 100, ...counts.rows[0] },
+      measured: {
+        computeOneResultMs: Math.round(computeMs * 100) / 100,
+        readOneStoredResultMs: Math.round(readMs * 100) / 100,
+        ...counts.rows[0],
+      },
     };
   },
 };

@@ -70,6 +70,16 @@ export const bench: FeatureBench = {
           goalP95Ms: 100,
         },
         {
+          // The page shows one breakdown at a time (by ICB first); the others are a link away.
+          label: 'cohorts: supply and demand, region page, other breakdowns',
+          paths: ['staff-groups', 'levels', 'domains', 'domain-levels'].map(
+            (by) => `/cohorts/supply/${region.code}?by=${by}`,
+          ),
+          cookie,
+          connections: 10,
+          goalP95Ms: 100,
+        },
+        {
           label: 'cohorts: supply and demand, ICB pages',
           paths: icbs.map((i) => `/cohorts/supply/${i.code}`),
           cookie,

@@ -1,14 +1,15 @@
 import { sql } from 'kysely';
 import { seedExtension } from '../src/features/feedback/generate.ts';
 import { findRound } from '../src/features/feedback/queries.ts';
-import { reportOf } from '../src/features/feedback/service.ts';
+import { computeReport, storedReportOf, storeMissingReports } from '../src/features/feedback/report-store.ts';
 import { loadStarters } from '../src/features/frameworks/import.ts';
 import type { FeatureBench } from './feature.ts';
 
 /**
  * 360 feedback at national scale: a person's report (goal p95 < 50 ms at 10 connections), as the person reads it and
  * as an organisation admin reads reports shared with them (each such read is audited), in the page and the API;
- * and the report's build time measured directly (aggregates, anonymity rule, insights).
+ * and, measured directly, the report's build (aggregates, anonymity rule, insights, chart: what the closing job
+ * does once per round) against reading the stored report (what every request does).
  */
 export const bench: FeatureBench = {
   name: 'feedback',
@@ -59,16 +60,25 @@ export const bench: FeatureBench = {
       Number(first.person_id),
     );
 
-    // The report's build without HTTP: the figures the page and the API share.
-    const times: number[] = [];
+    // Rounds closed before reports were stored get theirs, as the closing job does.
+    log(`feedback: stored ${await storeMissingReports(db, 100_000)} reports of closed rounds`);
+
+    // Without HTTP: building a report (once per round, at closing) against reading the stored one (per request).
+    const build: number[] = [];
+    const read: number[] = [];
     for (const id of ids) {
       const round = (await findRound(db, id))!;
-      const t = performance.now();
-      await reportOf(db, round);
-      times.push(performance.now() - t);
+      let t = performance.now();
+      await computeReport(db, round);
+      build.push(performance.now() - t);
+      t = performance.now();
+      await storedReportOf(db, round);
+      read.push(performance.now() - t);
     }
-    times.sort((a, b) => a - b);
-    const p95 = times[Math.min(times.length - 1, Math.floor(times.length * 0.95))] ?? 0;
+    const p95 = (xs: number[]) => {
+      const s = [...xs].sort((a, b) => a - b);
+      return Math.round((s[Math.min(s.length - 1, Math.floor(s.length * 0.95))] ?? 0) * 10) / 10;
+    };
 
     return {
       scenarios: [
@@ -94,7 +104,7 @@ export const bench: FeatureBench = {
           goalP95Ms: 50,
         },
       ],
-      measured: { reports: ids.length, reportBuildP95Ms: Math.round(p95 * 10) / 10 },
+      measured: { reports: ids.length, reportBuildP95Ms: p95(build), storedReportReadP95Ms: p95(read) },
     };
   },
 };

@@ -6,8 +6,9 @@ import { refreshReorganisations } from '../src/features/reorganisations/queries.
 import type { FeatureBench } from './feature.ts';
 
 /**
- * Management workload at national scale: the England thicket view and the England reorganisation summary, as pages
- * and through the API, at 10 connections (goal p95 < 100 ms: they read summary tables). Measured directly: one full
+ * Management workload at national scale: the England thicket view, the England reorganisation summary and the
+ * England pulse results, as pages and through the API, and the pulse results of the busiest directorate, at 10
+ * connections (goal p95 < 100 ms: they read summary tables). Measured directly: one full
  * refresh of the thicket (every team, manager, area and the 24-month trend) and of the reorganisation summaries,
  * which the nightly `priorities.refresh` job runs.
  */
@@ -49,6 +50,20 @@ export const bench: FeatureBench = {
       role: 'national_admin',
       orgId: null,
     });
+    // The team view: the top-level team with the most pulse answers in its organisation's latest rounds, seen by
+    // an admin of that organisation (the teams under it are counted with it).
+    const busiest = (
+      await sql<{ team_id: number; organisation_id: number }>`
+        SELECT t.id AS team_id, t.organisation_id FROM pulse_team_summary s
+          JOIN teams t ON t.id = s.team_id AND t.parent_team_id IS NULL
+         GROUP BY t.id ORDER BY sum(s.responses) DESC LIMIT 1`.execute(db)
+    ).rows[0];
+    const teamAdmin = busiest
+      ? await session(deps, 'bench-pulse-team-admin@leadwell.test', 'Bench pulse team admin', {
+          role: 'org_admin',
+          orgId: busiest.organisation_id,
+        })
+      : undefined;
     return {
       scenarios: [
         {
@@ -65,6 +80,24 @@ export const bench: FeatureBench = {
           connections: 10,
           goalP95Ms: 100,
         },
+        {
+          label: 'pulse: results for England (page and API)',
+          paths: ['/pulse/results', '/api/v1/pulse/results'],
+          cookie: national,
+          connections: 10,
+          goalP95Ms: 100,
+        },
+        ...(busiest && teamAdmin
+          ? [
+              {
+                label: 'pulse: results of a directorate (organisation admin)',
+                paths: [`/pulse/teams/${busiest.team_id}`],
+                cookie: teamAdmin,
+                connections: 10,
+                goalP95Ms: 100,
+              },
+            ]
+          : []),
       ],
       measured: { thicketRefreshMs, reorganisationRefreshMs, teams: refreshed.teams, managers: refreshed.managers },
     };

@@ -5,6 +5,7 @@
 //   npm run bench                      all steps
 //   npm run bench -- --only http       some steps (seed, import, http, and each feature's name in bench/features.ts)
 //   npm run bench -- --scale region    a smaller data set (region) for a quicker run
+//   npm run bench -- --runtime tsx     load the app run from the sources through tsx instead of the build
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,6 +16,7 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { createDeps, type Deps } from '../src/deps.ts';
 import { type Scale, seed } from '../src/features/seed/seed.ts';
 import { featureBenches } from './features.ts';
+import { foundationSessions, searches } from './foundation.ts';
 import { type LoadResult, load, startServer } from './http.ts';
 import { benchImport } from './import.ts';
 import { benchSession } from './session.ts';
@@ -25,6 +27,7 @@ const { values } = parseArgs({
     scale: { type: 'string', default: 'national' },
     reseed: { type: 'boolean', default: false },
     seconds: { type: 'string', default: '15' },
+    runtime: { type: 'string', default: 'built' },
   },
 });
 const steps = new Set(
@@ -32,8 +35,14 @@ const steps = new Set(
 );
 const scale = values.scale as Scale;
 const seconds = Number(values.seconds);
+const runtime = values.runtime === 'tsx' ? 'tsx' : 'built';
 const outDir = path.join(import.meta.dirname, 'out');
-const results: Record<string, unknown> = { date: new Date().toISOString(), scale, node: process.version };
+const results: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  scale,
+  node: process.version,
+  runtime: values.runtime,
+};
 
 async function database(): Promise<{ url: string; stop(): Promise<void> }> {
   if (process.env.BENCH_DATABASE_URL) return { url: process.env.BENCH_DATABASE_URL, stop: async () => {} };
@@ -95,40 +104,9 @@ async function main() {
     }
 
     if (steps.has('http')) {
-      const biggest = await deps.db
-        .selectFrom('assignments')
-        .select(['organisation_id', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('end_date', 'is', null)
-        .groupBy('organisation_id')
-        .orderBy('n', 'desc')
-        .limit(1)
-        .executeTakeFirstOrThrow();
-      const national = await benchSession(deps, 'bench.national@leadwell.example', 'Bench national admin', {
-        role: 'national_admin',
-        orgId: null,
-      });
-      const orgAdmin = await benchSession(deps, 'bench.orgadmin@leadwell.example', 'Bench organisation admin', {
-        role: 'org_admin',
-        orgId: biggest.organisation_id,
-      });
-      const server = await startServer(db.url);
+      const { national, orgAdmin } = await foundationSessions(deps);
+      const server = await startServer(db.url, runtime);
       try {
-        const searches = [
-          'smith',
-          'jones',
-          'khan',
-          'patel',
-          'taylor',
-          'brown',
-          'wilson',
-          'evans',
-          'ali',
-          'thomas',
-          'roberts',
-          'sarah',
-          'mohammed',
-          'oliver',
-        ];
         const runs: LoadResult[] = [];
         const base = { baseUrl: server.baseUrl, seconds };
         // Warm up caches and the JIT before measuring.
@@ -197,7 +175,7 @@ async function runFeatureBenches(deps: Deps, url: string, chosen: typeof feature
     });
     console.log(`  ready in ${Math.round((performance.now() - t0) / 100) / 10} s`);
   }
-  const server = await startServer(url);
+  const server = await startServer(url, runtime);
   try {
     for (const p of prepared) {
       const runs: (LoadResult & { goalP95Ms?: number })[] = [];

@@ -8,7 +8,8 @@ import { expectAccessible, liveApp, newPage, sharedBrowser, signedInPage } from 
 // A 360 in a real browser: the demo line manager starts one, nominates raters (their line manager and direct reports
 // from the reporting line, two peers by email who have no account), raters respond (the external ones through the
 // link read from the mail outbox, without signing in), the round closes and the report shows the direct reports but
-// hides the group of 2 peers. axe checks the nomination page, the rater form and the report.
+// hides the group of 2 peers; the development record then carries the report's shown figures only. axe checks the
+// nomination page, the rater form, the report and the record.
 
 const live = await liveApp({ demoMode: true });
 const db = live.deps.db;
@@ -139,6 +140,21 @@ describe('360 feedback in a real browser', () => {
     expect(text).not.toContain('peer comment');
     expect(text).toContain('direct_report comment');
     expect(await page.locator('svg.app-chart').count()).toBe(1);
+
+    // The released report is now part of the persona's portable development record: shown groups only, no comments;
+    // printed, the page is a plain document.
+    await page.goto(`${live.baseUrl}/me/development/record`);
+    await expectAccessible(page);
+    const section = page.locator('section.plans-record__section', { hasText: '360 feedback received' });
+    const summary = (await section.textContent()) ?? '';
+    expect(summary).toContain('Healthcare Leadership Model');
+    expect(summary).toContain('Direct reports 3');
+    expect(summary).not.toContain('Peers');
+    expect(summary).not.toContain('direct_report comment');
+    expect(summary).not.toContain('Self view');
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('header.nhsuk-header').isVisible()).toBe(false);
+    expect(await page.getByRole('link', { name: 'Download my record (JSON)' }).isVisible()).toBe(false);
     await page.context().close();
   }, 240_000);
 });

@@ -173,12 +173,45 @@ describe('the learning journey in a real browser', () => {
       '2 completions recorded; 2 certificates issued',
     );
     await expectAccessible(prov);
+
+    // The provider renames the cohort and moves a session; too few places is refused on the form.
+    await prov.getByRole('link', { name: 'Change the name, places or booking dates' }).click();
+    await expectAccessible(prov);
+    await prov.getByLabel('Number of places').fill('1');
+    await prov.getByRole('button', { name: 'Save changes' }).click();
+    expect(await prov.locator('.nhsuk-error-summary').textContent()).toContain('places are already taken');
+    await expectAccessible(prov);
+    await prov.getByLabel('Name of the cohort').fill('Spring cohort (renamed)');
+    await prov.getByLabel('Number of places').fill('3');
+    await prov.getByRole('button', { name: 'Save changes' }).click();
+    expect(await prov.locator('[role=status]').textContent()).toContain('Cohort details saved');
+    expect(await prov.locator('h1').textContent()).toBe('Spring cohort (renamed)');
+    await prov
+      .getByRole('link', { name: /^Change this session/ })
+      .first()
+      .click();
+    await expectAccessible(prov);
+    await prov.getByLabel('Starts at').fill('10:00');
+    await prov.getByRole('button', { name: 'Save the session' }).click();
+    expect(await prov.locator('[role=status]').textContent()).toContain('Session changed');
+    await prov.getByRole('link', { name: 'Certificate of Tom Okafor' }).click();
+    expect(await prov.locator('.cohorts-code').textContent()).toMatch(/^[23456789A-HJKMNP-Z]{10}$/);
     await prov.context().close();
 
-    // The manager sees the certificate code; the public page confirms it without signing in.
+    // The manager sees the certificate code and prints the certificate: the printout has no navigation.
     await visit(mgr, '/me/bookings');
     const code = (await mgr.locator('.cohorts-code').first().textContent())!.trim();
     expect(code).toMatch(/^[23456789A-HJKMNP-Z]{10}$/);
+    await mgr
+      .getByRole('link', { name: /^print the certificate/ })
+      .first()
+      .click();
+    await expectAccessible(mgr);
+    expect(await mgr.locator('.cohorts-certificate__sheet').textContent()).toContain(`/verify/${code}`);
+    await mgr.emulateMedia({ media: 'print' });
+    expect(await mgr.locator('header.nhsuk-header').isVisible()).toBe(false);
+    expect(await mgr.locator('.cohorts-certificate__actions').isVisible()).toBe(false);
+    expect(await mgr.locator('.cohorts-certificate__sheet').isVisible()).toBe(true);
     await mgr.context().close();
     const anyone = await newPage(browser());
     await visit(anyone, '/verify');

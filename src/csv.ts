@@ -7,18 +7,35 @@ export interface CsvRow {
   cells: string[];
 }
 
-/** Rows of a CSV text (papaparse), blank rows dropped, each with the line of the file it starts on. */
-export function readCsv(text: string): CsvRow[] {
+/** What papaparse could not read cleanly (a stray or unclosed quote), on the line its row starts on. */
+export interface CsvMalformed {
+  line: number;
+  message: string;
+}
+
+/**
+ * Rows of a CSV text (papaparse), blank rows dropped, each with the line of the file it starts on. Papaparse
+ * still returns a row it could not read cleanly; an import that must refuse such rows passes `onMalformed`.
+ */
+export function readCsv(text: string, onMalformed?: (problem: CsvMalformed) => void): CsvRow[] {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const rows: CsvRow[] = [];
   let line = 1;
+  let consumed = 0;
   Papa.parse<string[]>(body, {
     delimiter: ',',
     step: (result) => {
+      if (onMalformed) for (const e of result.errors) onMalformed({ line, message: e.message });
       const cells = result.data.map((c) => c.trim());
       if (cells.some((c) => c !== '')) rows.push({ line, cells });
-      // A quoted field may hold line breaks: the next row starts that many lines further on.
-      line += 1 + result.data.reduce((n, c) => n + (c.match(/\n/g)?.length ?? 0), 0);
+      // Count the line breaks in the text the row took, not in its values: a quoted field may hold some, and
+      // papaparse drops what stands between a closing quote and the delimiter.
+      const end = result.meta.cursor;
+      for (let i = consumed; i < end; i++) {
+        const c = body.charCodeAt(i);
+        if (c === 10 || (c === 13 && body.charCodeAt(i + 1) !== 10)) line++;
+      }
+      consumed = end;
     },
   });
   return rows;

@@ -8,15 +8,21 @@ const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'
 /** Every file in db/migrations, in name order (names start with a timestamp). */
 class FolderProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
-    const files = (await readdir(dir)).filter((f) => /^\d{8}_\d{4}_.+\.ts$/.test(f)).sort();
+    // .ts from the sources, .js from the compiled tree (npm run build).
+    const files = (await readdir(dir)).filter((f) => /^\d{8}_\d{4}_.+\.(ts|js)$/.test(f)).sort();
     const out: Record<string, Migration> = {};
-    for (const f of files) out[f.replace(/\.ts$/, '')] = await import(pathToFileURL(path.join(dir, f)).href);
+    for (const f of files) out[f.replace(/\.(ts|js)$/, '')] = await import(pathToFileURL(path.join(dir, f)).href);
     return out;
   }
 }
 
+// Work on several features at once lands migrations whose timestamps are older than one already applied
+// somewhere; each migration touches its own tables, so they apply in name order among the pending ones.
+const migratorFor = (db: Kysely<any>) =>
+  new Migrator({ db, provider: new FolderProvider(), allowUnorderedMigrations: true });
+
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new FolderProvider() });
+  const migrator = migratorFor(db);
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
@@ -27,7 +33,7 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
 
 /** True when every migration in the folder has been applied (used by /readyz). */
 export async function isMigrated(db: Kysely<any>): Promise<boolean> {
-  const migrator = new Migrator({ db, provider: new FolderProvider() });
+  const migrator = migratorFor(db);
   const all = await migrator.getMigrations();
   return all.every((m) => m.executedAt !== undefined);
 }

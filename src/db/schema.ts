@@ -1351,3 +1351,94 @@ export interface DB {
   pulse_reminders: PulseRemindersTable;
   burden_trend: BurdenTrendTable;
 }
+
+// Stored 360 reports and imported record sections (migration 20261128_0100_feedback_reports; features
+// src/features/feedback and src/features/plans).
+export interface FeedbackReportsTable {
+  round_id: number;
+  report: ColumnType<unknown, string, string>;
+  chart: ColumnType<unknown, string | null, string | null>;
+  framework_title: string;
+  framework_version: number;
+  computed_at: Generated<Timestamp>;
+}
+
+export interface ImportedRecordItemsTable {
+  id: Generated<number>;
+  import_id: number;
+  person_id: number;
+  section: 'feedback' | 'appraisals' | 'learning';
+  item_key: string;
+  content: ColumnType<unknown, string, string>;
+}
+
+export interface DB {
+  feedback_reports: FeedbackReportsTable;
+  imported_record_items: ImportedRecordItemsTable;
+}
+
+// Management workload, second part (migration 20261128_0300_workload_refresh_teams; features
+// src/features/priorities and src/features/pulse).
+export interface PriorityRefreshRequestsTable {
+  id: Generated<number>;
+  /** Null: every organisation. */
+  organisation_ids: number[] | null;
+  reason: string;
+  requested_at: Timestamp;
+  done_at: Timestamp | null;
+}
+
+export interface PulseResponsesTable {
+  team_id: number | null;
+}
+
+export interface PulseTeamSummaryTable {
+  round_id: number;
+  team_id: number;
+  organisation_id: number;
+  opens_on: string;
+  responses: number;
+  upward: ColumnType<string, string | number, string | number>;
+  meetings: ColumnType<string, string | number, string | number>;
+  people_mgmt: ColumnType<string, string | number, string | number>;
+  improvement: ColumnType<string, string | number, string | number>;
+  operational: ColumnType<string, string | number, string | number>;
+  other: ColumnType<string, string | number, string | number>;
+}
+
+export interface DB {
+  priority_refresh_requests: PriorityRefreshRequestsTable;
+  pulse_team_summary: PulseTeamSummaryTable;
+}
+
+/** One narrow row per published programme, kept by a trigger on programmes (migration 20261128_0200). */
+export interface CatalogueSearchTable {
+  programme_id: number;
+  title: string;
+  provider_id: number;
+  level: ManagementLevel;
+  format: ProgrammeFormat;
+  scope: ProgrammeScope;
+  area_region_id: number | null;
+  cost_pounds: number;
+  funding: ProgrammeFunding;
+  next_cohort_start: string | null;
+  accredited: boolean;
+  search: ColumnType<string, never, never>;
+}
+
+export interface DB {
+  catalogue_search: CatalogueSearchTable;
+}
+
+// Stored self-assessment results (migration 20261128_0600_assessment_results; feature src/features/assessments).
+export interface SelfAssessmentResultsTable {
+  assessment_id: number;
+  result: ColumnType<unknown, string, string>;
+  chart: ColumnType<unknown, string, string>;
+  computed_at: Generated<Timestamp>;
+}
+
+export interface DB {
+  self_assessment_results: SelfAssessmentResultsTable;
+}

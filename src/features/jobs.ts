@@ -1,6 +1,7 @@
 import type { Job } from '../job.ts';
 import { jobs as accounts } from './accounts/jobs.ts';
 import { jobs as appraisals } from './appraisals/jobs.ts';
+import { jobs as assessments } from './assessments/jobs.ts';
 import { jobs as catalogue } from './catalogue/jobs.ts';
 import { jobs as cohorts } from './cohorts/jobs.ts';
 import { jobs as feedback } from './feedback/jobs.ts';
@@ -12,6 +13,7 @@ import { jobs as reorganisations } from './reorganisations/jobs.ts';
 /** Every feature's background jobs: the one list the worker registers. */
 export const jobs: Job[] = [
   ...accounts,
+  ...assessments,
   ...feedback,
   ...appraisals,
   ...catalogue,

@@ -1,5 +1,6 @@
 import { type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import type { Database } from '../db/database.ts';
+import { likeEscape } from '../db/like.ts';
 import type { DB, GrantedRole } from '../db/schema.ts';
 
 /**
@@ -87,6 +88,7 @@ export type Permission =
   | { action: 'pulse:respond' }
   | { action: 'pulse:results' }
   | { action: 'pulse:configure'; org: OrgPlace }
+  | { action: 'pulse:team-results'; org: OrgPlace; managesTeam: boolean }
   | { action: 'development:own' }
   | { action: 'development:read'; subject: DevelopmentSubject }
   | { action: 'development:team' }
@@ -181,6 +183,10 @@ export function authorise(v: Viewer | null, p: Permission, opts: { demoMode?: bo
       return true;
     case 'pulse:configure':
       return national || grantOrgs(v, 'org_admin').includes(p.org.id);
+    // A team's pulse figures (aggregates under disclosure control): the organisation's admins, and line managers
+    // for the teams they manage and those under them. Not regional or national roles: they see areas.
+    case 'pulse:team-results':
+      return grantOrgs(v, 'org_admin').includes(p.org.id) || p.managesTeam;
     // Self-assessments and development plans (docs/standards-assessment.md): one's own, and those of the people
     // developmentAccess allows (line managers, organisation admins); never regional or national roles.
     case 'development:own':
@@ -373,9 +379,7 @@ export function personScopeSeed(v: Viewer, opts: { familyPrefix?: string } = {})
   // (organisation_id, family_key) index instead of everyone in the organisation.
   const prefix = opts.familyPrefix;
   const named = (alias: string) =>
-    prefix === undefined
-      ? sql``
-      : sql` AND ${sql.ref(`${alias}.family_key`)} >= ${prefix} AND ${sql.ref(`${alias}.family_key`)} < ${`${prefix}\u{10FFFF}`}`;
+    prefix === undefined ? sql`` : sql` AND ${sql.ref(`${alias}.family_key`)} LIKE ${`${likeEscape(prefix)}%`}`;
   return (eb: PeopleEB) => {
     const parts = [];
     if (v.personId !== null) parts.push(sql`SELECT ${v.personId}::bigint`);

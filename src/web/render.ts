@@ -50,6 +50,7 @@ async function renderPlugin(app: FastifyInstance, opts: { nunjucks: Nunjucks; de
     const req: FastifyRequest = this.request;
     const demoMode = opts.demoMode();
     const path = req.url.split('?')[0];
+    const t0 = performance.now();
     const html = opts.nunjucks.render(template, {
       viewer: req.viewer,
       nav: navFor(req.viewer, path, demoMode),
@@ -59,6 +60,7 @@ async function renderPlugin(app: FastifyInstance, opts: { nunjucks: Nunjucks; de
       currentPath: path,
       ...context,
     });
+    (globalThis as any).__render = ((globalThis as any).__render ?? 0) + performance.now() - t0;
     return this.code(status).type('text/html; charset=utf-8').send(html);
   });
 }

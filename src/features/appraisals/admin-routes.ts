@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../feature.ts';
 import type { Viewer } from '../../plugins/access.ts';
 import { guard, notFound } from '../../web/http.ts';
@@ -7,7 +7,8 @@ import { cycleDateProblems, statusLabels } from './appraisals.ts';
 import { cycleMembers, cyclesOf, findCycle } from './cycle-queries.ts';
 import { type CycleInput, openCycle, reassignAppraiser } from './cycles.ts';
 import { problemsView, setFlash, takeFlash, views } from './present.ts';
-import { cycleName, dateFromParts, type FormProblem } from './schemas.ts';
+import { cycleName, type FormProblem, readDate } from './schemas.ts';
+import { formPage, idOf } from './steps.ts';
 import { readAppraisal } from './workflow.ts';
 
 const PAGE = 100;
@@ -30,35 +31,21 @@ export async function adminRoutes(app: FastifyInstance, { deps }: AppContext) {
     return org;
   };
 
-  const renderCycles = async (
-    reply: FastifyReply,
-    org: OrgDetail,
-    values: Record<string, string>,
-    problems: { errors: unknown[]; fields: Record<string, unknown> } = { errors: [], fields: {} },
-    status = 200,
-    flash?: string,
-  ) =>
-    reply.render(
-      `${views}/cycles.njk`,
-      {
-        title: `Appraisal cycles of ${org.name}`,
-        breadcrumbs: [
-          { href: '/appraisals', text: 'Appraisals' },
-          { href: `/appraisals/organisations/${org.code}`, text: `${org.name} dashboard` },
-        ],
-        org,
-        cycles: await cyclesOf(db, org.id),
-        values,
-        flash,
-        ...problems,
-      },
-      status,
-    );
+  const renderCycles = formPage<{ org: OrgDetail; flash?: string }>('cycles.njk', async ({ org, flash }) => ({
+    title: `Appraisal cycles of ${org.name}`,
+    breadcrumbs: [
+      { href: '/appraisals', text: 'Appraisals' },
+      { href: `/appraisals/organisations/${org.code}`, text: `${org.name} dashboard` },
+    ],
+    org,
+    cycles: await cyclesOf(db, org.id),
+    flash,
+  }));
 
   app.get<{ Params: { code: string } }>('/appraisals/organisations/:code/cycles', async (req, reply) => {
     const org = await orgOr404(req.params.code);
     guard(req, { action: 'appraisals:manage', org: placeOf(org) });
-    return renderCycles(reply, org, {}, undefined, 200, await takeFlash(deps, req));
+    return renderCycles(reply, { org, flash: await takeFlash(deps, req) }, {});
   });
 
   app.post<{ Params: { code: string } }>('/appraisals/organisations/:code/cycles', async (req, reply) => {
@@ -70,21 +57,21 @@ export async function adminRoutes(app: FastifyInstance, { deps }: AppContext) {
     if (!name.success) problems.push({ field: 'name', message: name.error.issues[0]!.message });
     const dates: Record<string, string> = {};
     for (const [field, label] of dateFields) {
-      const d = dateFromParts(body, field, label);
-      if ('problem' in d) problems.push({ field: `${field}-day`, message: d.problem });
-      else dates[field] = d.iso;
+      const d = readDate(body, field, label);
+      if (d.ok) dates[field] = d.value;
+      else problems.push(...d.problems);
     }
     if (Object.keys(dates).length === dateFields.length) {
       for (const p of cycleDateProblems(dates as unknown as CycleInput)) {
         problems.push({ field: `${p.field}-day`, message: p.message });
       }
     }
-    if (problems.length) return renderCycles(reply, org, body, problemsView(problems), 400);
+    if (problems.length) return renderCycles(reply, { org }, body, problemsView(problems), 400);
     const input = { name: name.data!, ...dates } as CycleInput;
     const opened = await openCycle(deps, { viewer, ip: req.ip }, org, input);
     if (!opened.ok) {
       const field = opened.field === 'name' ? 'name' : `${opened.field}-day`;
-      return renderCycles(reply, org, body, problemsView([{ field, message: opened.reason }]), 400);
+      return renderCycles(reply, { org }, body, problemsView([{ field, message: opened.reason }]), 400);
     }
     await setFlash(
       deps,
@@ -120,35 +107,21 @@ export async function adminRoutes(app: FastifyInstance, { deps }: AppContext) {
   type Req = FastifyRequest<{ Params: { id: string } }>;
   /** The appraisal for its organisation's admin; 404 for anyone else. */
   const forAdmin = async (req: Req, viewer: Viewer) => {
-    if (!/^\d{1,15}$/.test(req.params.id)) throw notFound('Appraisal');
-    const found = await readAppraisal(deps, { viewer, ip: req.ip }, Number(req.params.id));
+    const found = await readAppraisal(deps, { viewer, ip: req.ip }, idOf(req.params.id));
     if (!found) throw notFound('Appraisal');
     const org = await orgOr404(found.appraisal.org_code);
     guard(req, { action: 'appraisals:manage', org: placeOf(org) });
     return found.appraisal;
   };
 
-  const renderAppraiser = (
-    reply: FastifyReply,
-    a: Awaited<ReturnType<typeof forAdmin>>,
-    values: Record<string, string>,
-    problems: { errors: unknown[]; fields: Record<string, unknown> } = { errors: [], fields: {} },
-    status = 200,
-  ) =>
-    reply.render(
-      `${views}/appraiser.njk`,
-      {
-        title: `Choose the appraiser of ${a.person_name}`,
-        breadcrumbs: [
-          { href: '/appraisals', text: 'Appraisals' },
-          { href: `/appraisals/cycles/${a.cycle_id}`, text: a.cycle_name },
-        ],
-        a,
-        values,
-        ...problems,
-      },
-      status,
-    );
+  const renderAppraiser = formPage<Awaited<ReturnType<typeof forAdmin>>>('appraiser.njk', (a) => ({
+    title: `Choose the appraiser of ${a.person_name}`,
+    breadcrumbs: [
+      { href: '/appraisals', text: 'Appraisals' },
+      { href: `/appraisals/cycles/${a.cycle_id}`, text: a.cycle_name },
+    ],
+    a,
+  }));
 
   app.get<{ Params: { id: string } }>('/appraisals/:id/appraiser', async (req, reply) => {
     const viewer = guard(req, { action: 'signed-in' });

@@ -1,13 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Database } from '../../db/database.ts';
 import type { AppContext } from '../../feature.ts';
 import { developmentAccess, loadDevelopmentSubject, type Viewer } from '../../plugins/access.ts';
 import { audit } from '../../plugins/audit.ts';
 import { guard, notFound } from '../../web/http.ts';
 import { problemsView, setFlash, takeFlash, todayOf, views } from './present.ts';
 import { checkinsOf, insertCheckin, personName } from './queries.ts';
-import { textBody } from './schemas.ts';
+import { readText } from './schemas.ts';
 
 type Req = FastifyRequest<{ Params: { personId: string } }>;
+
+const auditPerson = (db: Database, req: Req, viewer: Viewer, action: string, personId: number) =>
+  audit(db, { viewer, ip: req.ip }, { action, subjectType: 'person', subjectId: personId, personId });
 
 /**
  * Check-ins between appraisals: short dated notes by the person or their line manager, visible to both of them
@@ -33,18 +37,7 @@ export async function checkinRoutes(app: FastifyInstance, { deps }: AppContext) 
   ) => {
     const { subject, role } = await subjectFor(req, viewer);
     const name = await personName(db, subject.personId);
-    if (role !== 'appraisee') {
-      await audit(
-        db,
-        { viewer, ip: req.ip },
-        {
-          action: 'appraisal.checkins.read',
-          subjectType: 'person',
-          subjectId: subject.personId,
-          personId: subject.personId,
-        },
-      );
-    }
+    if (role !== 'appraisee') await auditPerson(db, req, viewer, 'appraisal.checkins.read', subject.personId);
     return reply.render(
       `${views}/checkins.njk`,
       {
@@ -71,9 +64,9 @@ export async function checkinRoutes(app: FastifyInstance, { deps }: AppContext) 
   app.post<{ Params: { personId: string } }>('/appraisals/people/:personId/check-ins', async (req, reply) => {
     const viewer = guard(req, { action: 'signed-in' });
     const { subject, role } = await subjectFor(req, viewer);
-    const parsed = textBody('note', 'note', 2000).safeParse(req.body ?? {});
-    if (!parsed.success) {
-      const problems = problemsView([{ field: 'note', message: parsed.error.issues[0]!.message }]);
+    const note = readText(req.body ?? {}, 'note', 'note', 2000);
+    if (!note.ok) {
+      const problems = problemsView(note.problems);
       return page(req, reply, viewer, { ...problems, values: req.body as Record<string, string> }, 400);
     }
     await db.transaction().execute(async (trx) => {
@@ -83,18 +76,9 @@ export async function checkinRoutes(app: FastifyInstance, { deps }: AppContext) 
         authorName: viewer.displayName,
         role,
         on: todayOf(deps),
-        body: parsed.data.note as string,
+        body: note.value,
       });
-      await audit(
-        trx,
-        { viewer, ip: req.ip },
-        {
-          action: 'appraisal.checkin.add',
-          subjectType: 'person',
-          subjectId: subject.personId,
-          personId: subject.personId,
-        },
-      );
+      await auditPerson(trx, req, viewer, 'appraisal.checkin.add', subject.personId);
     });
     await setFlash(deps, req, 'Your note is added.');
     return reply.redirect(`/appraisals/people/${subject.personId}/check-ins`, 303);

@@ -1,6 +1,6 @@
 import type { OverallRating } from '../../db/schema.ts';
 import { disclosedRate, relativeLikelihood, suppressPartition, suppressTable } from '../../stats/disclosure.ts';
-import { bands } from '../people/people.ts';
+import { bands, staffGroups } from '../people/people.ts';
 import type { RatingRow, StatusRow } from './summary-queries.ts';
 import { overallRatingLabels, overallRatings, TOP_RATING } from './template.ts';
 
@@ -230,19 +230,7 @@ export function equalityLens(rows: RatingRow[], dimension: 'ethnicity' | 'disabi
 }
 
 /** Labels of the summary keys that are codes. */
-export const staffGroupLabels: Record<string, string> = {
-  '01': 'Medical and Dental',
-  '02': 'Students',
-  '03': 'Nursing and Midwifery Registered',
-  '04': 'Allied Health Professionals',
-  '05': 'Additional Professional Scientific and Technical',
-  '06': 'Healthcare Scientists',
-  '07': 'Additional Clinical Services',
-  '08': 'Administrative and Clerical',
-  '09': 'Estates and Ancillary',
-  '10': 'Supplementary Roles',
-  unknown: 'Not recorded',
-};
+export const staffGroupLabels: Record<string, string> = { ...staffGroups, unknown: 'Not recorded' };
 
 export function dimensionLabel(dimension: string, key: string, stored: string): string {
   if (dimension === 'band') return key === 'unknown' ? 'Band not recorded' : /^\d/.test(key) ? `Band ${key}` : key;

@@ -36,42 +36,46 @@ export interface AppraisalRow {
   locked_at: Date | null;
 }
 
-function appraisalQuery(db: Db) {
+/** An appraisal with its cycle, organisation, appraisee (p) and appraiser (m). */
+function joined(db: Db) {
   return db
     .selectFrom('appraisals as ap')
     .innerJoin('appraisal_cycles as c', 'c.id', 'ap.cycle_id')
     .innerJoin('organisations as o', 'o.id', 'ap.organisation_id')
     .innerJoin('people as p', 'p.id', 'ap.person_id')
-    .leftJoin('people as m', 'm.id', 'ap.appraiser_person_id')
-    .select([
-      'ap.id',
-      'ap.cycle_id',
-      'c.name as cycle_name',
-      sql<string>`c.starts_on::text`.as('starts_on'),
-      sql<string>`c.mid_year_on::text`.as('mid_year_on'),
-      sql<string>`c.ends_on::text`.as('ends_on'),
-      'ap.organisation_id',
-      'o.code as org_code',
-      'o.name as org_name',
-      'ap.person_id',
-      sql<string>`p.given_name || ' ' || p.family_name`.as('person_name'),
-      'p.email as person_email',
-      'ap.appraiser_person_id',
-      sql<string | null>`m.given_name || ' ' || m.family_name`.as('appraiser_name'),
-      'm.email as appraiser_email',
-      'ap.appraiser_set_at',
-      'ap.template_key',
-      'ap.template_version',
-      'ap.framework_version_id',
-      'ap.status',
-      'ap.content',
-      'ap.overall_rating',
-      sql<string | null>`ap.meeting_on::text`.as('meeting_on'),
-      sql<string>`ap.due_on::text`.as('due_on'),
-      'ap.appraisee_signed_at',
-      'ap.appraiser_signed_at',
-      'ap.locked_at',
-    ]);
+    .leftJoin('people as m', 'm.id', 'ap.appraiser_person_id');
+}
+
+function appraisalQuery(db: Db) {
+  return joined(db).select([
+    'ap.id',
+    'ap.cycle_id',
+    'c.name as cycle_name',
+    sql<string>`c.starts_on::text`.as('starts_on'),
+    sql<string>`c.mid_year_on::text`.as('mid_year_on'),
+    sql<string>`c.ends_on::text`.as('ends_on'),
+    'ap.organisation_id',
+    'o.code as org_code',
+    'o.name as org_name',
+    'ap.person_id',
+    sql<string>`p.given_name || ' ' || p.family_name`.as('person_name'),
+    'p.email as person_email',
+    'ap.appraiser_person_id',
+    sql<string | null>`m.given_name || ' ' || m.family_name`.as('appraiser_name'),
+    'm.email as appraiser_email',
+    'ap.appraiser_set_at',
+    'ap.template_key',
+    'ap.template_version',
+    'ap.framework_version_id',
+    'ap.status',
+    'ap.content',
+    'ap.overall_rating',
+    sql<string | null>`ap.meeting_on::text`.as('meeting_on'),
+    sql<string>`ap.due_on::text`.as('due_on'),
+    'ap.appraisee_signed_at',
+    'ap.appraiser_signed_at',
+    'ap.locked_at',
+  ]);
 }
 
 export async function findAppraisal(db: Db, id: number): Promise<AppraisalRow | undefined> {
@@ -97,12 +101,7 @@ export interface AppraisalListItem {
 }
 
 function listQuery(db: Db) {
-  return db
-    .selectFrom('appraisals as ap')
-    .innerJoin('appraisal_cycles as c', 'c.id', 'ap.cycle_id')
-    .innerJoin('organisations as o', 'o.id', 'ap.organisation_id')
-    .innerJoin('people as p', 'p.id', 'ap.person_id')
-    .leftJoin('people as m', 'm.id', 'ap.appraiser_person_id')
+  return joined(db)
     .select([
       'ap.id',
       'c.name as cycle_name',

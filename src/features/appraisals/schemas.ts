@@ -22,6 +22,9 @@ export interface FormProblem {
   message: string;
 }
 
+/** A form read: its value, or every problem by field. */
+export type FormRead<V> = { ok: true; value: V } | { ok: false; problems: FormProblem[] };
+
 const LONG = 5000;
 
 /** A date from the three boxes of the NHS date input, or a problem naming the field. */
@@ -47,10 +50,16 @@ export function dateParts(iso: string | null | undefined) {
   return { day: String(Number(d)), month: String(Number(m)), year: y };
 }
 
+/** The date of the date input `field`, with its problem on the day box (where the error summary links). */
+export function readDate(body: Body, field: string, label: string): FormRead<string> {
+  const d = dateFromParts(body, field, label);
+  return 'problem' in d
+    ? { ok: false, problems: [{ field: `${field}-day`, message: d.problem }] }
+    : { ok: true, value: d.iso };
+}
+
 /** The appraisee's preparation: objectives in numbered slots (blank slots dropped), reflection, conversations, plan. */
-export function readPreparation(
-  body: Body,
-): { ok: true; value: Omit<AppraisalContent, 'behaviours'> } | { ok: false; problems: FormProblem[] } {
+export function readPreparation(body: Body): FormRead<Omit<AppraisalContent, 'behaviours'>> {
   const problems: FormProblem[] = [];
   const objectives: Objective[] = [];
   for (let i = 1; i <= TEMPLATE.maxObjectives; i++) {
@@ -112,9 +121,7 @@ export function readRecord(
   body: Body,
   domains: Domain[],
   levels: ScaleLevel[],
-):
-  | { ok: true; value: { behaviours: Record<string, BehaviourRating>; overall: OverallRating | null } }
-  | { ok: false; problems: FormProblem[] } {
+): FormRead<{ behaviours: Record<string, BehaviourRating>; overall: OverallRating | null }> {
   const problems: FormProblem[] = [];
   const behaviours: Record<string, BehaviourRating> = {};
   const values = new Set(levels.filter((l) => l.value !== null).map((l) => String(l.value)));
@@ -135,14 +142,18 @@ export function readRecord(
   return { ok: true, value: { behaviours, overall: overall.success ? overall.data : null } };
 }
 
-export const textBody = (field: string, label: string, max: number) =>
-  z.object({
-    [field]: z
-      .string()
-      .trim()
-      .min(1, `Enter the ${label}`)
-      .max(max, `The ${label} must be ${max.toLocaleString('en-GB')} characters or fewer`),
-  });
+/** One required text field of up to `max` characters. */
+export function readText(body: unknown, field: string, label: string, max: number): FormRead<string> {
+  const parsed = z
+    .string()
+    .trim()
+    .min(1, `Enter the ${label}`)
+    .max(max, `The ${label} must be ${max.toLocaleString('en-GB')} characters or fewer`)
+    .safeParse((body as Record<string, unknown>)[field]);
+  return parsed.success
+    ? { ok: true, value: parsed.data }
+    : { ok: false, problems: [{ field, message: parsed.error.issues[0]!.message }] };
+}
 
 export const cycleName = z
   .string()

@@ -174,6 +174,20 @@ export interface RatingRow {
   people: number;
 }
 
+const statusColumns = [
+  'dimension',
+  'key',
+  'label',
+  'parent_key',
+  'people',
+  'not_started',
+  'in_progress',
+  'completed',
+  'overdue',
+  'cycle_id',
+  'refreshed_at',
+] as const;
+
 /** An area's summary rows (an organisation: its directorates, not its teams; teams come a directorate at a time). */
 export async function readSummary(
   db: Db,
@@ -183,19 +197,7 @@ export async function readSummary(
   const [status, ratings] = await Promise.all([
     db
       .selectFrom('appraisal_status_summary')
-      .select([
-        'dimension',
-        'key',
-        'label',
-        'parent_key',
-        'people',
-        'not_started',
-        'in_progress',
-        'completed',
-        'overdue',
-        'cycle_id',
-        'refreshed_at',
-      ])
+      .select(statusColumns)
       .where('level', '=', level)
       .where('area_id', '=', areaId)
       .where('dimension', '<>', 'team')
@@ -215,19 +217,7 @@ export async function readSummary(
 export async function readTeams(db: Db, organisationId: number, directorate: string): Promise<StatusRow[]> {
   const rows = await db
     .selectFrom('appraisal_status_summary')
-    .select([
-      'dimension',
-      'key',
-      'label',
-      'parent_key',
-      'people',
-      'not_started',
-      'in_progress',
-      'completed',
-      'overdue',
-      'cycle_id',
-      'refreshed_at',
-    ])
+    .select(statusColumns)
     .where('level', '=', 'organisation')
     .where('area_id', '=', organisationId)
     .where('dimension', '=', 'team')

@@ -3,36 +3,37 @@ import type { Database } from '../../db/database.ts';
 import type { AppContext } from '../../feature.ts';
 import { schemaError } from '../../web/http.ts';
 import { assessmentsOf } from './queries.ts';
-import { scored } from './result.ts';
+import { loadModels } from './result.ts';
+import { storedResultsOf } from './result-store.ts';
 import { AssessmentList, type AssessmentListT, errorReply, personParams } from './schemas.ts';
 import { ownPerson, readSubject } from './web.ts';
 
 const tags = ['Development'];
 const errors = { 400: errorReply, 401: errorReply, 403: errorReply, 404: errorReply };
 
-/** A person's assessments with their scores, newest first; others see submitted ones only. */
+/**
+ * A person's assessments with their scores, newest first; others see submitted ones only. Scores are the stored
+ * results, read in one query; one in progress carries none.
+ */
 export async function assessmentsJson(db: Database, personId: number, own: boolean): Promise<AssessmentListT> {
   const rows = (await assessmentsOf(db, personId)).filter((a) => own || a.status === 'submitted');
+  const [models, results] = await Promise.all([loadModels(db, rows), storedResultsOf(db, rows)]);
   const items = [];
   for (const a of rows) {
-    const s = await scored(db, a);
-    const submitted = a.status === 'submitted';
+    const meta = models.get(a.framework_version_id)?.meta;
+    if (!meta) throw new Error(`framework version ${a.framework_version_id} is missing`);
+    const result = results.get(a.id);
     items.push({
       id: a.id,
-      framework: {
-        key: s.model.meta.key,
-        title: s.model.meta.title,
-        version: s.model.meta.version,
-        version_id: a.framework_version_id,
-      },
+      framework: { key: meta.key, title: meta.title, version: meta.version, version_id: a.framework_version_id },
       management_level: a.management_level,
       level_source: a.level_source,
       status: a.status,
       started_at: a.started_at.toISOString(),
       submitted_at: a.submitted_at?.toISOString() ?? null,
       imported_from: a.imported_from,
-      domains: submitted
-        ? s.result.domains.map((d) => ({
+      domains: result
+        ? result.domains.map((d) => ({
             code: d.code,
             title: d.title,
             mean_rating: d.average,
@@ -43,8 +44,8 @@ export async function assessmentsJson(db: Database, personId: number, own: boole
             no_band: d.notRated,
           }))
         : [],
-      competencies: submitted
-        ? s.result.competencies.map((c) => ({
+      competencies: result
+        ? result.competencies.map((c) => ({
             code: c.code,
             title: c.title,
             domain: c.domainCode,

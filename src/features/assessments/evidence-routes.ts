@@ -74,6 +74,7 @@ export async function evidenceRoutes(app: FastifyInstance, ctx: AppContext) {
     const { personId, s } = await ownOpen(req, false);
     const attached = await evidenceOfAssessment(db, s.assessment.id);
     const attachedIds = new Set(attached.map((e) => e.id));
+    const bank = (await evidenceOf(db, personId)).filter((e) => !attachedIds.has(e.id));
     const titleOf = new Map(s.model.content.competencies.map((c) => [c.id, `${c.code} ${c.title}`]));
     const competencyItems = (selected?: string) => [
       { value: '', text: 'The whole assessment', selected: !selected },
@@ -99,7 +100,12 @@ export async function evidenceRoutes(app: FastifyInstance, ctx: AppContext) {
           ...presentEvidence(e),
           competency: e.competency_id ? titleOf.get(e.competency_id) : 'The whole assessment',
         })),
-        bank: (await evidenceOf(db, personId)).filter((e) => !attachedIds.has(e.id)),
+        bankItems: bank.length
+          ? [
+              { value: '', text: 'Select evidence' },
+              ...bank.map((e) => ({ value: e.id, text: `${e.title} (${e.kind})` })),
+            ]
+          : [],
         competencyItems,
         values: v,
         maxMb: EVIDENCE_MAX_BYTES / 1024 / 1024,

@@ -1,8 +1,10 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { AssessmentStatus, DB, ManagementLevel } from '../../db/schema.ts';
-import { type Rating, scoreAssessment } from './assessments.ts';
-import { versionModel } from './framework.ts';
+import type { Rating } from './assessments.ts';
+import { storedResultOf } from './result-store.ts';
+
+export { ratingsOf } from './result-queries.ts';
 
 // Self-assessments: SQL only. Every list is one person's (indexed by person_id) or a manager's reports.
 
@@ -71,12 +73,7 @@ export async function openAssessment(db: Db, personId: number): Promise<Assessme
 }
 
 /** The latest submitted assessment of a person, optionally of one framework version. */
-export async function latestSubmitted(
-  db: Db,
-  personId: number,
-  versionId?: number,
-  before?: { id: number; submitted_at: Date | null },
-) {
+export async function latestSubmitted(db: Db, personId: number, versionId?: number) {
   let q = db
     .selectFrom('self_assessments as sa')
     .leftJoin('development_imports as di', 'di.id', 'sa.import_id')
@@ -84,12 +81,6 @@ export async function latestSubmitted(
     .where('sa.person_id', '=', personId)
     .where('sa.status', '=', 'submitted');
   if (versionId !== undefined) q = q.where('sa.framework_version_id', '=', versionId);
-  if (before?.submitted_at) {
-    const at = before.submitted_at;
-    q = q.where((eb) =>
-      eb.or([eb('sa.submitted_at', '<', at), eb.and([eb('sa.submitted_at', '=', at), eb('sa.id', '<', before.id)])]),
-    );
-  }
   return q.orderBy('sa.submitted_at', 'desc').orderBy('sa.id', 'desc').limit(1).executeTakeFirst();
 }
 
@@ -115,15 +106,6 @@ export async function createAssessment(
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
-}
-
-export async function ratingsOf(db: Db, assessmentId: number): Promise<Rating[]> {
-  const rows = await db
-    .selectFrom('self_assessment_ratings')
-    .select(['competency_id', 'scale_level_id', 'comment'])
-    .where('assessment_id', '=', assessmentId)
-    .execute();
-  return rows.map((r) => ({ competencyId: r.competency_id, scaleLevelId: r.scale_level_id, comment: r.comment }));
 }
 
 /** Save one page's ratings (insert or replace); the lock trigger refuses a submitted assessment. */
@@ -191,9 +173,7 @@ export interface Gap {
 export async function currentGaps(db: Db, personId: number): Promise<Gap[]> {
   const latest = await latestSubmitted(db, personId);
   if (!latest) return [];
-  const model = await versionModel(db, latest.framework_version_id);
-  if (!model) return [];
-  const result = scoreAssessment(model, latest.management_level, await ratingsOf(db, latest.id));
+  const { result } = await storedResultOf(db, latest);
   return result.gaps
     .map((c) => ({
       frameworkVersionId: latest.framework_version_id,
@@ -205,6 +185,34 @@ export async function currentGaps(db: Db, personId: number): Promise<Gap[]> {
       gap: c.gap!,
     }))
     .sort((a, b) => b.gap - a.gap);
+}
+
+/**
+ * The submitted assessment before this one of the same framework version (comparisons stay within one version),
+ * with the domain means of its stored result (null when it has none stored yet).
+ */
+export async function previousSubmitted(
+  db: Db,
+  a: Pick<AssessmentRow, 'id' | 'person_id' | 'framework_version_id' | 'submitted_at'>,
+): Promise<(AssessmentRow & { domains: unknown }) | undefined> {
+  if (!a.submitted_at) return undefined;
+  const at = a.submitted_at;
+  return db
+    .selectFrom('self_assessments as sa')
+    .leftJoin('development_imports as di', 'di.id', 'sa.import_id')
+    .leftJoin('self_assessment_results as r', 'r.assessment_id', 'sa.id')
+    .select(assessmentColumns)
+    .select(sql<unknown>`r.result -> 'domains'`.as('domains'))
+    .where('sa.person_id', '=', a.person_id)
+    .where('sa.status', '=', 'submitted')
+    .where('sa.framework_version_id', '=', a.framework_version_id)
+    .where((eb) =>
+      eb.or([eb('sa.submitted_at', '<', at), eb.and([eb('sa.submitted_at', '=', at), eb('sa.id', '<', a.id)])]),
+    )
+    .orderBy('sa.submitted_at', 'desc')
+    .orderBy('sa.id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 /** For a list of people (a manager's reports): their latest submitted assessment and whether one is open. */

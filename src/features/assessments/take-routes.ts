@@ -7,6 +7,7 @@ import { evidenceOfAssessment } from './evidence-queries.ts';
 import { presentAssessment } from './present.ts';
 import { discardAssessment, findAssessment, saveRatings, submitAssessment } from './queries.ts';
 import { type ScoredAssessment, scored } from './result.ts';
+import { storeResult } from './result-store.ts';
 import { auditWrite, flash, formBody, home, idParam, lockedAsHttp, ownPerson, views } from './web.ts';
 
 // Taking a self-assessment: one page per domain with "save and continue" (progress is kept on every save, so
@@ -178,7 +179,14 @@ export async function takeRoutes(app: FastifyInstance, ctx: AppContext) {
     if (unrated(s.model.content, s.ratings).length) {
       throw new HttpError(400, 'Rate every competency before you submit: the check page shows which are left');
     }
-    await submitAssessment(db, s.assessment.id, ctx.deps.clock.now());
+    // The result is stored in the submitting transaction, after the status change has locked the ratings: every
+    // submitted assessment has its result from the moment it is submitted.
+    const submitted = await db.transaction().execute(async (trx) => {
+      if (!(await submitAssessment(trx, s.assessment.id, ctx.deps.clock.now()))) return false;
+      await storeResult(trx, { ...s.assessment, status: 'submitted' });
+      return true;
+    });
+    if (!submitted) lockedAsHttp({ code: 'LW101' });
     await auditWrite(db, req, viewer, {
       action: 'assessment.submit',
       subjectType: 'self_assessment',

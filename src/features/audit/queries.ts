@@ -1,5 +1,6 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
+import { likeEscape } from '../../db/like.ts';
 import type { DB } from '../../db/schema.ts';
 import { hasRole, personScope, type Viewer } from '../../plugins/access.ts';
 import type { AuditFilter } from './audit.ts';
@@ -39,7 +40,7 @@ export function auditScope(v: Viewer) {
   };
 }
 
-const likeFragment = (s: string) => `%${s.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+const likeFragment = (s: string) => `%${likeEscape(s.toLowerCase())}%`;
 
 function filterConditions(eb: AuditEB, f: AuditFilter, organisationId: number | undefined): Expression<SqlBool>[] {
   const where: Expression<SqlBool>[] = [];

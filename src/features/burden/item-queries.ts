@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { likeEscape } from '../../db/like.ts';
 import type { Db } from './queries.ts';
 import { normaliseItemName } from './register.ts';
 import type { ItemValues } from './schemas.ts';
@@ -9,7 +10,7 @@ import type { ItemValues } from './schemas.ts';
 export async function listItems(db: Db, args: { q?: string; limit: number; offset: number }) {
   const key = args.q ? normaliseItemName(args.q) : '';
   let base = db.selectFrom('burden_data_items as i');
-  if (key) base = base.where('i.normalised_name', 'like', `%${key.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (key) base = base.where('i.normalised_name', 'like', `%${likeEscape(key)}%`);
   const [rows, total] = await Promise.all([
     base
       .select([

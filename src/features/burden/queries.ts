@@ -7,6 +7,7 @@ import {
   sql,
   type Transaction,
 } from 'kysely';
+import { likeEscape } from '../../db/like.ts';
 import type { DB, RequestingBody, ReturnFrequency, ReturnScope } from '../../db/schema.ts';
 import { normaliseItemName } from './register.ts';
 import type { RegisterFilters, ReturnValues } from './schemas.ts';
@@ -89,7 +90,7 @@ function matching(f: Omit<RegisterFilters, 'page'>, today: string) {
     if (f.approval === 'no') and.push(eb('r.approval_ref', 'is', null));
     if (f.sunset === 'past') and.push(eb('r.sunset_date', '<', today));
     if (f.sunset === 'current') and.push(eb.or([eb('r.sunset_date', 'is', null), eb('r.sunset_date', '>=', today)]));
-    if (f.q) and.push(eb('r.name', 'ilike', `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
+    if (f.q) and.push(eb('r.name', 'ilike', `%${likeEscape(f.q)}%`));
     return eb.and(and);
   };
 }

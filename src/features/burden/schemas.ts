@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Band } from '../../db/schema.ts';
+import { bands } from '../people/people.ts';
 import {
   bodyLabels,
   frequencies,
@@ -200,23 +200,8 @@ export const itemFields = z.object({
 
 export type ItemValues = z.infer<typeof itemFields>;
 
-/** Bands a compiler may have; only those with a pay scale on the date are costed. */
-export const effortBands = [
-  '2',
-  '3',
-  '4',
-  '5',
-  '6',
-  '7',
-  '8a',
-  '8b',
-  '8c',
-  '8d',
-  '9',
-  'VSM',
-  'Medical',
-  'Other',
-] as const satisfies readonly Band[];
+/** Bands a compiler may have: all but band 1, which is closed. Only those with a pay scale on the date are costed. */
+export const effortBands = bands.filter((b) => b !== '1');
 
 export const EFFORT_LINES = 4;
 

@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import type { DB, SubmissionStatus } from '../../db/schema.ts';
+import type { DB, ManagementLevel, SubmissionStatus } from '../../db/schema.ts';
 import type { Decision, ReminderKind } from './catalogue.ts';
 import type { Db } from './queries.ts';
 
@@ -300,10 +300,19 @@ export async function expireDue(trx: Transaction<DB>, today: string): Promise<{ 
   return expired;
 }
 
-/** The public register: programmes with a current accreditation, by title, keyset-paged on (title, id). */
+/**
+ * The public register: programmes with a current accreditation, by title, keyset-paged on (title, id): `after` a
+ * key reads forwards, `before` a key reads backwards (the rows still come back in title order).
+ */
 export async function accreditedRegister(
   db: Db,
-  opts: { after?: [string, number]; limit?: number; regionId?: number } = {},
+  opts: {
+    after?: [string, number];
+    before?: [string, number];
+    limit?: number;
+    regionId?: number;
+    level?: ManagementLevel;
+  } = {},
 ) {
   let q = db
     .selectFrom('programmes as p')
@@ -326,9 +335,17 @@ export async function accreditedRegister(
     const r = opts.regionId;
     q = q.where((eb) => eb.or([eb('p.scope', '=', 'national'), eb('p.area_region_id', '=', r)]));
   }
+  if (opts.level) q = q.where('p.level', '=', opts.level);
   if (opts.after) {
     const [t, id] = opts.after;
     q = q.where(sql<boolean>`(p.title, p.id) > (${t}, ${id})`);
+  }
+  if (opts.before) {
+    const [t, id] = opts.before;
+    q = q.where(sql<boolean>`(p.title, p.id) < (${t}, ${id})`);
+    q = q.orderBy('p.title', 'desc').orderBy('p.id', 'desc');
+    if (opts.limit) q = q.limit(opts.limit);
+    return (await q.execute()).reverse();
   }
   q = q.orderBy('p.title').orderBy('p.id');
   if (opts.limit) q = q.limit(opts.limit);

@@ -114,21 +114,49 @@ describe('public catalogue', () => {
     expect(lines[1]).toContain('2030-01-01');
   });
 
-  it('pages the register 100 at a time', async () => {
+  it('pages the register 50 at a time, forwards and back, with region and level filters', async () => {
     const { db } = ctx.deps;
     const provider = await makeProvider(db);
     await sql`INSERT INTO programmes (provider_id, title, level, format, hours, duration_weeks, scope, status, published_at,
                                       accreditation_status, accredited_until)
-              SELECT ${provider.id}, 'Zz bulk ' || lpad(i::text, 3, '0'), 'middle', 'online', 5, 2, 'national', 'published', now(),
-                     'accredited', '2031-01-01' FROM generate_series(1, 101) i`.execute(db);
-    const first = await new Client(ctx.app).get('/catalogue/accredited');
-    const next = first.body.match(/href="(\/catalogue\/accredited\?after=[^"]+)"/)?.[1];
-    expect(next).toBeDefined();
-    const second = await new Client(ctx.app).get(next!.replaceAll('&amp;', '&'));
+              SELECT ${provider.id}, 'Zz bulk ' || lpad(i::text, 3, '0'), CASE WHEN i % 2 = 0 THEN 'senior' ELSE 'middle' END,
+                     'online', 5, 2, 'national', 'published', now(), 'accredited', '2031-01-01'
+                FROM generate_series(1, 101) i`.execute(db);
+    const client = new Client(ctx.app);
+    const linkOf = (body: string, rel: 'next' | 'prev') =>
+      body.match(new RegExp(`href="(/catalogue/accredited\\?[^"]+)" rel="${rel}"`))?.[1]?.replaceAll('&amp;', '&');
+    // Finance, then Zz bulk 001 to 101: pages of 50.
+    const first = await client.get('/catalogue/accredited');
+    expect(first.body).toContain('Zz bulk 049');
+    expect(first.body).not.toContain('Zz bulk 050');
+    expect(first.body).toContain('nhsuk-pagination');
+    expect(linkOf(first.body, 'prev')).toBeUndefined();
+    const second = await client.get(linkOf(first.body, 'next')!);
     expect(second.statusCode).toBe(200);
-    expect(second.body).toContain('Zz bulk 101');
-    expect(second.body).not.toContain('Zz bulk 050');
-    expect((await new Client(ctx.app).get('/catalogue/accredited?after=rubbish')).statusCode).toBe(400);
+    expect(second.body).toContain('Zz bulk 050');
+    expect(second.body).toContain('Zz bulk 099');
+    const third = await client.get(linkOf(second.body, 'next')!);
+    expect(third.body).toContain('Zz bulk 101');
+    expect(third.body).not.toContain('Zz bulk 099');
+    expect(linkOf(third.body, 'next')).toBeUndefined();
+    const back = await client.get(linkOf(third.body, 'prev')!);
+    expect(back.body).toContain('Zz bulk 050');
+    expect(back.body).toContain('Zz bulk 099');
+    expect(back.body).not.toContain('Zz bulk 100');
+    const backAgain = await client.get(linkOf(back.body, 'prev')!);
+    expect(backAgain.body).toContain('Finance for service managers');
+    expect(linkOf(backAgain.body, 'prev')).toBeUndefined();
+
+    const senior = await client.get('/catalogue/accredited?level=senior');
+    expect(senior.body).toContain('Zz bulk 002');
+    expect(senior.body).toContain('Zz bulk 100');
+    expect(senior.body).not.toContain('Zz bulk 001');
+    expect(senior.body).not.toContain('Finance for service managers');
+    expect(linkOf(senior.body, 'next')).toBeUndefined();
+    const csv = await client.get('/catalogue/accredited.csv?level=senior');
+    expect(csv.body.trim().split('\n')).toHaveLength(51);
+    expect((await client.get('/catalogue/accredited?after=rubbish')).statusCode).toBe(400);
+    expect((await client.get('/catalogue/accredited?before=rubbish')).statusCode).toBe(400);
   });
 
   it('tells a signed-in person whether they can join', async () => {

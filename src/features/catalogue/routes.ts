@@ -52,7 +52,15 @@ export async function programmeOr404(db: AppContext['deps']['db'], id: string) {
   return p;
 }
 
-const REGISTER_PAGE = 100;
+// A page of the public register: keyset pages of 50 (it held every accredited programme on one page, 430 ms).
+const REGISTER_PAGE = 50;
+
+const costChoices = [
+  ['', 'Any cost'],
+  ['free', 'Free'],
+  ['funded', 'Funded (fully or partly)'],
+  ['max', 'Up to an amount'],
+] as const;
 
 const clean = (o: Record<string, unknown>) =>
   Object.fromEntries(
@@ -100,6 +108,12 @@ async function routes(app: FastifyInstance, ctx: AppContext) {
       nextUrl: page < pages ? pageUrl(page + 1) : undefined,
       levelItems: [{ value: '', text: 'Any level' }, ...options(levels, levelLabels, f.level)],
       formatItems: [{ value: '', text: 'Any format' }, ...options(formats, formatLabels, f.format)],
+      costItems: costChoices.map(([value, text], i) => ({
+        id: i === 0 ? 'cost' : `cost-${i + 1}`,
+        value,
+        text,
+        checked: (f.cost ?? '') === value,
+      })),
       regionItems: [
         { value: '', text: 'Anywhere in England' },
         ...regionRows.map((r) => ({ value: String(r.id), text: r.name, selected: r.id === f.region })),
@@ -117,28 +131,32 @@ async function routes(app: FastifyInstance, ctx: AppContext) {
   });
 
   app.get('/catalogue/accredited', async (req, reply) => {
-    const q = req.query as { region?: string; after?: string };
+    const q = req.query as { region?: string; level?: string; after?: string; before?: string };
     const region = q.region && /^\d{1,9}$/.test(q.region) ? Number(q.region) : undefined;
-    const after = decodeCursor(q.after);
-    if (after && (after.length !== 2 || typeof after[0] !== 'string' || typeof after[1] !== 'number')) {
-      throw new HttpError(400, 'The page link is not valid: go back to the first page of the register');
-    }
+    const level = levels.find((l) => l === q.level);
+    const key = (raw: string | undefined) => {
+      const k = decodeCursor(raw);
+      if (k && (k.length !== 2 || typeof k[0] !== 'string' || typeof k[1] !== 'number')) {
+        throw new HttpError(400, 'The page link is not valid: go back to the first page of the register');
+      }
+      return k as [string, number] | undefined;
+    };
+    const after = key(q.after);
+    const before = after ? undefined : key(q.before);
     const [found, regionRows] = await Promise.all([
-      accreditedRegister(db, {
-        regionId: region,
-        after: after as [string, number] | undefined,
-        limit: REGISTER_PAGE + 1,
-      }),
+      accreditedRegister(db, { regionId: region, level, after, before, limit: REGISTER_PAGE + 1 }),
       regions(db),
     ]);
-    const rows = found.slice(0, REGISTER_PAGE);
+    // One row more than a page says whether there is more in the direction read.
+    const more = found.length > REGISTER_PAGE;
+    const rows = before ? found.slice(more ? 1 : 0) : found.slice(0, REGISTER_PAGE);
+    const hasNext = before ? true : more;
+    const hasPrevious = before ? more : after !== undefined;
+    const filters = { ...(region ? { region: String(region) } : {}), ...(level ? { level } : {}) };
+    const link = (cursor: Record<string, string>) =>
+      `/catalogue/accredited?${new URLSearchParams({ ...filters, ...cursor })}`;
+    const first = rows[0];
     const last = rows[rows.length - 1];
-    const nextQuery = last
-      ? new URLSearchParams({
-          ...(region ? { region: String(region) } : {}),
-          after: encodeCursor([last.title, last.id]),
-        })
-      : undefined;
     return reply.render(`${views}/register.njk`, {
       title: 'Register of accredited programmes',
       breadcrumbs: [{ href: '/catalogue', text: 'Training' }],
@@ -149,22 +167,24 @@ async function routes(app: FastifyInstance, ctx: AppContext) {
         accreditedOn: dateOf(r.accredited_on),
         until: longDate(r.accredited_until),
       })),
-      region,
-      continued: after !== undefined,
-      firstUrl: `/catalogue/accredited${region ? `?region=${region}` : ''}`,
-      nextUrl: found.length > REGISTER_PAGE && nextQuery ? `/catalogue/accredited?${nextQuery}` : undefined,
+      filtered: region !== undefined || level !== undefined,
+      continued: hasPrevious,
+      pageSize: REGISTER_PAGE,
+      nextUrl: hasNext && last ? link({ after: encodeCursor([last.title, last.id]) }) : undefined,
+      previousUrl: hasPrevious && first ? link({ before: encodeCursor([first.title, first.id]) }) : undefined,
       regionItems: [
         { value: '', text: 'All of England' },
         ...regionRows.map((r) => ({ value: String(r.id), text: r.name, selected: r.id === region })),
       ],
-      csvUrl: `/catalogue/accredited.csv${region ? `?region=${region}` : ''}`,
+      levelItems: [{ value: '', text: 'Any level' }, ...options(levels, levelLabels, level)],
+      csvUrl: `/catalogue/accredited.csv${Object.keys(filters).length ? `?${new URLSearchParams(filters)}` : ''}`,
     });
   });
 
   app.get('/catalogue/accredited.csv', async (req, reply) => {
-    const q = req.query as { region?: string };
+    const q = req.query as { region?: string; level?: string };
     const region = q.region && /^\d{1,9}$/.test(q.region) ? Number(q.region) : undefined;
-    const rows = await accreditedRegister(db, { regionId: region });
+    const rows = await accreditedRegister(db, { regionId: region, level: levels.find((l) => l === q.level) });
     const lines = [
       csvLine([
         'programme_id',

@@ -50,16 +50,19 @@ export interface SearchRow {
   rank: number;
 }
 
-/** The filters as conditions on `p` (programmes) — shared by the page query and the count. */
+/**
+ * The filters as conditions on `cs`: the narrow search summary of published programmes (catalogue_search, kept by a
+ * trigger on programmes), which matching and ranking read instead of the wide programmes rows.
+ */
 function filtered(db: Db, f: SearchFilters, query: ReturnType<typeof sql> | undefined) {
-  let s = db.selectFrom('programmes as p').where('p.status', '=', 'published');
-  if (query) s = s.where(sql<boolean>`p.search @@ ${query}`);
-  if (f.level) s = s.where('p.level', '=', f.level);
-  if (f.format) s = s.where('p.format', '=', f.format);
-  if (f.providerId) s = s.where('p.provider_id', '=', f.providerId);
+  let s = db.selectFrom('catalogue_search as cs');
+  if (query) s = s.where(sql<boolean>`cs.search @@ ${query}`);
+  if (f.level) s = s.where('cs.level', '=', f.level);
+  if (f.format) s = s.where('cs.format', '=', f.format);
+  if (f.providerId) s = s.where('cs.provider_id', '=', f.providerId);
   if (f.regionId !== undefined) {
     const r = f.regionId;
-    s = s.where((eb) => eb.or([eb('p.scope', '=', 'national'), eb('p.area_region_id', '=', r)]));
+    s = s.where((eb) => eb.or([eb('cs.scope', '=', 'national'), eb('cs.area_region_id', '=', r)]));
   }
   if (f.competencyId !== undefined) {
     const c = f.competencyId;
@@ -68,28 +71,43 @@ function filtered(db: Db, f: SearchFilters, query: ReturnType<typeof sql> | unde
         eb
           .selectFrom('programme_competencies as pc')
           .select(sql`1`.as('one'))
-          .whereRef('pc.programme_id', '=', 'p.id')
+          .whereRef('pc.programme_id', '=', 'cs.programme_id')
           .where('pc.competency_id', '=', c),
       ),
     );
   }
-  if (f.cost?.kind === 'free') s = s.where('p.cost_pounds', '=', 0);
-  if (f.cost?.kind === 'funded') s = s.where('p.funding', '<>', 'none');
-  if (f.cost?.kind === 'max') s = s.where('p.cost_pounds', '<=', f.cost.pounds);
-  if (f.startsFrom) s = s.where('p.next_cohort_start', '>=', f.startsFrom);
-  if (f.startsBy) s = s.where('p.next_cohort_start', '<=', f.startsBy);
-  if (f.accreditedOnly) s = s.where('p.accreditation_status', '=', 'accredited');
+  if (f.cost?.kind === 'free') s = s.where('cs.cost_pounds', '=', 0);
+  if (f.cost?.kind === 'funded') s = s.where('cs.funding', '<>', 'none');
+  if (f.cost?.kind === 'max') s = s.where('cs.cost_pounds', '<=', f.cost.pounds);
+  if (f.startsFrom) s = s.where('cs.next_cohort_start', '>=', f.startsFrom);
+  if (f.startsBy) s = s.where('cs.next_cohort_start', '<=', f.startsBy);
+  if (f.accreditedOnly) s = s.where('cs.accredited', '=', true);
   return s;
 }
 
 /**
- * One page of results and the total, as two queries run together: a window count would make PostgreSQL build and
- * sort every match before the limit, where the page query alone can stop after a page (by title, from its index).
+ * One page of results and the total. The page's programmes are found in the search summary (ranked by relevance
+ * with words, else by title from its index), and only those 20 are then read from programmes for their cards.
+ * With words every match has to be ranked before the first page is known, so the total comes in the same statement
+ * (a window count: one pass over the matches instead of a second query matching them all again). Without words
+ * the title index stops after a page, so the total is a count run alongside, and only when the page does not
+ * already tell it (a first page that is not full is the whole result).
  */
 export async function searchProgrammes(db: Db, f: SearchFilters, page: number, pageSize = PAGE_SIZE) {
   const q = f.q?.trim();
   const query = q ? sql`websearch_to_tsquery('english', ${q})` : undefined;
-  let s = filtered(db, f, query)
+  const offset = (Math.min(Math.max(page, 1), MAX_PAGE) - 1) * pageSize;
+  const base = filtered(db, f, query).select([
+    'cs.programme_id',
+    (query ? sql<number>`ts_rank(cs.search, ${query})::float8` : sql<number>`0::float8`).as('rank'),
+    (query ? sql<number>`count(*) OVER ()::int` : sql<number>`0`).as('total'),
+  ]);
+  const ordered = query
+    ? base.orderBy('rank', 'desc').orderBy('cs.programme_id')
+    : base.orderBy('cs.title').orderBy('cs.programme_id');
+  const pageRows = db
+    .selectFrom(ordered.limit(pageSize).offset(offset).as('m'))
+    .innerJoin('programmes as p', 'p.id', 'm.programme_id')
     .innerJoin('providers as pr', 'pr.id', 'p.provider_id')
     .leftJoin('organisations as so', 'so.id', 'p.scope_org_id')
     .select([
@@ -108,15 +126,23 @@ export async function searchProgrammes(db: Db, f: SearchFilters, page: number, p
       'p.next_cohort_start',
       'p.accreditation_status',
       'p.accredited_until',
-      (query ? sql<number>`ts_rank(p.search, ${query})::float8` : sql<number>`0::float8`).as('rank'),
+      'm.rank',
+      'm.total',
     ]);
-  s = query ? s.orderBy('rank', 'desc').orderBy('p.id') : s.orderBy('p.title').orderBy('p.id');
-  const [rows, count] = await Promise.all([
-    s
-      .limit(pageSize)
-      .offset((Math.min(Math.max(page, 1), MAX_PAGE) - 1) * pageSize)
-      .execute(),
-    filtered(db, f, query).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows: rows as SearchRow[], total: count.n };
+  const count = async () =>
+    (await filtered(db, f, query).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n;
+  const strip = (rows: (SearchRow & { total: number })[]) => rows.map(({ total: _, ...r }) => r as SearchRow);
+  if (query) {
+    const rows = await pageRows.orderBy('m.rank', 'desc').orderBy('p.id').execute();
+    // Past the last page no row carries the total: count (only for a hand-made page number).
+    const total = rows.length ? rows[0]!.total : offset > 0 ? await count() : 0;
+    return { rows: strip(rows as never), total };
+  }
+  const titled = pageRows.orderBy('p.title').orderBy('p.id').execute();
+  if (offset === 0) {
+    const rows = await titled;
+    return { rows: strip(rows as never), total: rows.length < pageSize ? rows.length : await count() };
+  }
+  const [rows, total] = await Promise.all([titled, count()]);
+  return { rows: strip(rows as never), total };
 }

@@ -86,3 +86,18 @@ export const completionsReply = Type.Object({
   recorded: Type.Integer(),
   certificates: Type.Array(Type.Object({ application_id: Type.Integer(), code: Type.String() })),
 });
+
+export const registerReply = Type.Object({
+  cohort_id: Type.Integer(),
+  items: Type.Array(
+    Type.Object({
+      application_id: Type.Integer(),
+      person_id: Type.Integer(),
+      name: Type.String(),
+      organisation: Type.Union([Type.String(), Type.Null()]),
+      status: Type.String({ description: 'awaiting_approval, confirmed or waitlisted' }),
+      outcome: Type.Union([Type.String(), Type.Null()]),
+      completed_on: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+});

@@ -14,13 +14,14 @@ import {
   completionsReply,
   errorReply,
   idParams,
+  registerReply,
 } from './api-schemas.ts';
 import { apply } from './booking.ts';
 import { bookingWindow } from './cohorts.ts';
 import { recordCompletions } from './completion.ts';
 import { bookingsOf, certificatesOf } from './completion-queries.ts';
 import { todayOf } from './present.ts';
-import { cohortsOfProgramme, findCohort, sessionsOf } from './queries.ts';
+import { cohortRegister, cohortsOfProgramme, findCohort, sessionsOf } from './queries.ts';
 
 const tags = ['Cohorts and booking'];
 const errors = { 400: errorReply, 401: errorReply, 403: errorReply, 404: errorReply, 409: errorReply };
@@ -178,6 +179,49 @@ export async function api(app: FastifyInstance, { deps }: AppContext) {
           completed_on: r.completed_on,
           outcome: r.outcome,
           certificate_code: codes.get(r.id) ?? null,
+        })),
+      };
+    },
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/cohorts/:id/register',
+    {
+      schema: {
+        tags,
+        summary: 'The register of a cohort',
+        description:
+          'For the programme’s provider admins: the people holding or waiting for a place, by name, with their status and outcome. Every read is written to the audit log.',
+        params: idParams,
+        response: { 200: registerReply, ...errors },
+      },
+    },
+    async (req) => {
+      const cohort = await findCohort(db, req.params.id);
+      if (!cohort) throw notFound(`Cohort ${req.params.id}`);
+      const { manages } = await programmeFor(cohort.programme_id, req.viewer);
+      if (!manages) throw new HttpError(403, 'Only admins of the programme’s provider can read its registers');
+      const rows = await cohortRegister(db, cohort.id);
+      await audit(
+        db,
+        { viewer: req.viewer, ip: req.ip },
+        {
+          action: 'cohorts.register.read',
+          subjectType: 'cohort',
+          subjectId: cohort.id,
+          details: { via: 'api', people: rows.length },
+        },
+      );
+      return {
+        cohort_id: cohort.id,
+        items: rows.map((r) => ({
+          application_id: r.id,
+          person_id: r.person_id,
+          name: `${r.given_name} ${r.family_name}`,
+          organisation: r.organisation_name,
+          status: r.status,
+          outcome: r.outcome,
+          completed_on: r.completed_on,
         })),
       };
     },

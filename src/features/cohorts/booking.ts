@@ -189,23 +189,30 @@ export async function cancelApplication(deps: Deps, applicationId: number, may: 
   });
 }
 
-/** A provider raises a cohort's capacity: the new places go to the wait-list first. */
+/**
+ * New places of a cohort whose capacity was just raised by `extra` (inside the caller's transaction, with the cohort
+ * locked): they go to the wait-list first, in order; the rest stay free. Returns how many were promoted.
+ */
+export async function offerNewPlaces(trx: Database, cohortId: number, extra: number, now: Date) {
+  if (extra <= 0 || !(await takePlaces(trx, cohortId, extra))) return 0;
+  return freePlaces(trx, cohortId, extra, now);
+}
+
+/** A provider changes a cohort's capacity (never below the places taken): new places go to the wait-list first. */
 export async function changeCapacity(deps: Deps, cohortId: number, capacity: number) {
   return deps.db.transaction().execute(async (trx) => {
     const cohort = await lockCohort(trx, cohortId);
     if (!cohort) return fail(404, 'Cohort not found');
-    if (capacity < cohort.places_taken) {
-      return fail(409, `${cohort.places_taken} places are already taken: the capacity cannot be lower than that`);
-    }
+    if (capacity < cohort.places_taken) return fail(409, capacityProblem(cohort.places_taken));
     await setCapacity(trx, cohortId, capacity);
-    const extra = capacity - cohort.capacity;
-    let promoted = 0;
-    if (extra > 0 && (await takePlaces(trx, cohortId, extra))) {
-      promoted = await freePlaces(trx, cohortId, extra, deps.clock.now());
-    }
+    const promoted = await offerNewPlaces(trx, cohortId, capacity - cohort.capacity, deps.clock.now());
     return { ok: true as const, promoted };
   });
 }
+
+/** Why a capacity is too low: places already taken (confirmed, or held while approvals are pending) stay. */
+export const capacityProblem = (taken: number) =>
+  `${taken} ${taken === 1 ? 'place is' : 'places are'} already taken (confirmed, or held while approvals are pending): the number of places cannot be lower than ${taken}`;
 
 /** A line manager holds places for their team; all or nothing. */
 export async function reservePlaces(

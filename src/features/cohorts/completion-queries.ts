@@ -207,3 +207,26 @@ export async function applicationOfPerson(db: Database, id: number, personId: nu
     .where('person_id', '=', personId)
     .executeTakeFirst();
 }
+
+/** The certificate of one place, with whose it is and the cohort it was earned on; undefined when none was issued. */
+export async function certificateOfApplication(db: Database, applicationId: number) {
+  return db
+    .selectFrom('cohort_certificates as c')
+    .innerJoin('cohort_applications as a', 'a.id', 'c.application_id')
+    .select([
+      'c.application_id',
+      'c.code',
+      'c.person_name',
+      'c.programme_title',
+      'c.provider_name',
+      'c.completed_on',
+      'c.issued_at',
+      'c.revoked_at',
+      'a.person_id',
+      'a.cohort_id',
+      'a.organisation_id',
+      'a.outcome',
+    ])
+    .where('c.application_id', '=', applicationId)
+    .executeTakeFirst();
+}

@@ -1,13 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../feature.ts';
+import { audit } from '../../plugins/audit.ts';
 import { disclosedRate } from '../../stats/disclosure.ts';
-import { formErrors, guard, HttpError, notFound, singleError } from '../../web/http.ts';
-import { findProgramme, type ProgrammeRow, setNextCohortStart } from '../catalogue/queries.ts';
-import { changeCapacity } from './booking.ts';
+import { formErrors, HttpError, notFound, singleError } from '../../web/http.ts';
+import type { ProgrammeRow } from '../catalogue/queries.ts';
 import { parseId } from './booking-routes.ts';
 import { outcomeLabels, outcomes } from './cohorts.ts';
 import { recordAttendance, recordCompletions } from './completion.ts';
 import { attendanceOf, feedbackSummary } from './completion-queries.ts';
+import { addSession, editCohort, removeSession } from './editing.ts';
+import { providerAccess } from './manage-access.ts';
 import { interestCount } from './person-queries.ts';
 import {
   dayText,
@@ -25,15 +27,11 @@ import {
   type CohortRow,
   cohortRegister,
   cohortsOfProgramme,
-  deleteSession,
-  findCohort,
   insertCohort,
-  insertSession,
-  nextStartOf,
   sessionsOf,
   updateCohort,
 } from './queries.ts';
-import { cohortForm, readDate, sessionForm, statusForm } from './schemas.ts';
+import { cohortForm, parseSession, readDate, statusForm } from './schemas.ts';
 
 /** The provider's pages: cohorts of their programmes, sessions, the register, attendance, completions, feedback. */
 
@@ -43,22 +41,7 @@ export async function manageRoutes(app: FastifyInstance, ctx: AppContext) {
   const { deps } = ctx;
   const { db } = deps;
 
-  const managedProgramme = async (req: FastifyRequest, id: number) => {
-    const programme = await findProgramme(db, id);
-    if (!programme) throw notFound('Programme');
-    const viewer = guard(req, {
-      action: 'catalogue:manage-provider',
-      provider: { id: programme.provider_id, organisationId: programme.provider_organisation_id },
-    });
-    return { viewer, programme };
-  };
-  const managedCohort = async (req: FastifyRequest) => {
-    const cohort = await findCohort(db, parseId((req.params as { id: string }).id, 'Cohort'));
-    if (!cohort) throw notFound('Cohort');
-    return { cohort, ...(await managedProgramme(req, cohort.programme_id)) };
-  };
-  const syncNextStart = async (programmeId: number) =>
-    setNextCohortStart(db, programmeId, await nextStartOf(db, programmeId, todayOf(deps)));
+  const { managedProgramme, managedCohort, syncNextStart } = providerAccess(deps);
 
   async function programmePage(req: FastifyRequest, reply: FastifyReply, programme: ProgrammeRow, problems?: Problems) {
     const cohorts = await cohortsOfProgramme(db, programme.id, { includeDrafts: true });
@@ -143,6 +126,17 @@ export async function manageRoutes(app: FastifyInstance, ctx: AppContext) {
       attendanceOf(db, cohort.id),
       feedbackSummary(db, cohort.id),
     ]);
+    // The register names the applicants and attendees: each read by a provider admin is in the audit log.
+    await audit(
+      db,
+      { viewer: req.viewer, ip: req.ip },
+      {
+        action: 'cohorts.register.read',
+        subjectType: 'cohort',
+        subjectId: cohort.id,
+        details: { via: 'page', people: register.length },
+      },
+    );
     const min = deps.config.disclosureMin;
     const confirmed = register.filter((r) => r.status === 'confirmed');
     const attended = new Map(attendance.map((a) => [`${a.session_id}:${a.application_id}`, a.attended]));
@@ -168,6 +162,7 @@ export async function manageRoutes(app: FastifyInstance, ctx: AppContext) {
         sessions: sessions.map((s) => ({
           ...s,
           text: sessionText(s),
+          hasAttendance: attendance.some((a) => a.session_id === s.id),
           people: confirmed.map((r) => ({
             id: r.id,
             name: `${r.given_name} ${r.family_name}`,
@@ -179,6 +174,7 @@ export async function manageRoutes(app: FastifyInstance, ctx: AppContext) {
           name: `${r.given_name} ${r.family_name}`,
           tag: statusTag(r.status),
           outcomeText: r.outcome ? outcomeLabels[r.outcome] : null,
+          certificate: r.outcome === 'passed' || r.outcome === 'completed',
         })),
         confirmed: confirmed.map((r) => ({ id: r.id, name: `${r.given_name} ${r.family_name}`, outcome: r.outcome })),
         outcomeItems: [
@@ -233,17 +229,27 @@ export async function manageRoutes(app: FastifyInstance, ctx: AppContext) {
       );
     }
     await updateCohort(db, cohort.id, { status: next });
+    await audit(
+      db,
+      { viewer: req.viewer, ip: req.ip },
+      {
+        action: 'cohorts.cohort.status',
+        subjectType: 'cohort',
+        subjectId: cohort.id,
+        details: { from: cohort.status, to: next },
+      },
+    );
     await syncNextStart(programme.id);
     await setFlash(deps, req, `Cohort status changed to ${next}`);
     return reply.redirect(`/cohorts/manage/${cohort.id}`, 303);
   });
 
   app.post<{ Params: { id: string } }>('/cohorts/manage/:id/capacity', async (req, reply) => {
-    const { cohort, programme } = await managedCohort(req);
+    const { viewer, cohort, programme } = await managedCohort(req);
     const parsed = cohortForm.shape.capacity.safeParse((req.body as { capacity?: unknown } | undefined)?.capacity);
     if (!parsed.success)
       return cohortPage(req, reply, cohort, programme, singleError('capacity', parsed.error.issues[0]!.message), 400);
-    const result = await changeCapacity(deps, cohort.id, parsed.data);
+    const result = await editCohort(deps, { viewer, ip: req.ip }, cohort.id, { ...cohort, capacity: parsed.data });
     if (!result.ok) return cohortPage(req, reply, cohort, programme, singleError('capacity', result.problem), 400);
     await setFlash(
       deps,
@@ -254,32 +260,30 @@ export async function manageRoutes(app: FastifyInstance, ctx: AppContext) {
   });
 
   app.post<{ Params: { id: string } }>('/cohorts/manage/:id/sessions', async (req, reply) => {
-    const { cohort, programme } = await managedCohort(req);
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const date = readDate(body, 'session', 'date of the session');
-    const parsed = sessionForm.safeParse(body);
-    const problems: Problems = parsed.success ? { errors: [], fields: {} } : formErrors(parsed.error);
-    if (!date.success) {
-      const text = date.error.issues[0]!.message;
-      problems.errors.unshift({ text, href: '#session-day' });
-      problems.fields.session = { text };
-    }
-    if (!parsed.success || !date.success) return cohortPage(req, reply, cohort, programme, problems, 400);
-    await insertSession(db, cohort.id, {
-      starts_at: londonToUtc(date.data, parsed.data.start_time),
-      ends_at: londonToUtc(date.data, parsed.data.end_time),
-      venue: parsed.data.venue || null,
-      online_url: parsed.data.online_url || null,
-    });
+    const { viewer, cohort, programme } = await managedCohort(req);
+    const parsed = parseSession((req.body ?? {}) as Record<string, unknown>, londonToUtc);
+    if (!parsed.ok) return cohortPage(req, reply, cohort, programme, parsed.problems, 400);
+    await addSession(deps, { viewer, ip: req.ip }, cohort.id, parsed.session);
     await syncNextStart(programme.id);
     await setFlash(deps, req, 'Session added');
     return reply.redirect(`/cohorts/manage/${cohort.id}`, 303);
   });
 
   app.post<{ Params: { id: string; sid: string } }>('/cohorts/manage/:id/sessions/:sid/delete', async (req, reply) => {
-    const { cohort, programme } = await managedCohort(req);
-    const removed = await deleteSession(db, cohort.id, parseId(req.params.sid, 'Session'));
-    if (!removed) throw new HttpError(409, 'This session has attendance recorded and cannot be removed');
+    const { viewer, cohort, programme } = await managedCohort(req);
+    const sid = parseId(req.params.sid, 'Session');
+    const removed = await removeSession(deps, { viewer, ip: req.ip }, cohort.id, sid);
+    if (!removed.ok && removed.status === 404) throw notFound('Session');
+    if (!removed.ok) {
+      return cohortPage(
+        req,
+        reply,
+        cohort,
+        programme,
+        { errors: [{ text: removed.problem, href: `#session-${sid}` }], fields: {} },
+        409,
+      );
+    }
     await syncNextStart(programme.id);
     await setFlash(deps, req, 'Session removed');
     return reply.redirect(`/cohorts/manage/${cohort.id}`, 303);

@@ -109,6 +109,36 @@ export async function deleteSession(db: Database, cohortId: number, sessionId: n
   return Number(gone.numDeletedRows) > 0;
 }
 
+/** Change a session's times and place; the cohort's dates follow. False when the session is not of this cohort. */
+export async function updateSession(db: Database, cohortId: number, sessionId: number, s: SessionInput) {
+  const r = await db
+    .updateTable('cohort_sessions')
+    .set(s)
+    .where('id', '=', sessionId)
+    .where('cohort_id', '=', cohortId)
+    .executeTakeFirst();
+  await syncDates(db, cohortId);
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** One session of a cohort, with whether attendance has been recorded for it (then it cannot be removed). */
+export async function findSession(db: Database, cohortId: number, sessionId: number) {
+  return db
+    .selectFrom('cohort_sessions as s')
+    .select([
+      's.id',
+      's.cohort_id',
+      's.starts_at',
+      's.ends_at',
+      's.venue',
+      's.online_url',
+      sql<boolean>`EXISTS (SELECT 1 FROM cohort_attendance t WHERE t.session_id = s.id)`.as('has_attendance'),
+    ])
+    .where('s.id', '=', sessionId)
+    .where('s.cohort_id', '=', cohortId)
+    .executeTakeFirst();
+}
+
 /** The cohort's first and last days follow its sessions (in UK time, where the sessions happen). */
 async function syncDates(db: Database, cohortId: number) {
   await sql`

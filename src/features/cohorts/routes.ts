@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext, Feature } from '../../feature.ts';
 import { api } from './api.ts';
 import { bookingRoutes } from './booking-routes.ts';
+import { certificateRoutes } from './certificate-routes.ts';
+import { editRoutes } from './edit-routes.ts';
 import { manageRoutes } from './manage-routes.ts';
 import { meRoutes } from './me-routes.ts';
 import { supplyRoutes } from './supply-routes.ts';
@@ -13,6 +15,8 @@ async function routes(app: FastifyInstance, ctx: AppContext) {
   await meRoutes(app, ctx);
   await teamRoutes(app, ctx);
   await manageRoutes(app, ctx);
+  await editRoutes(app, ctx);
+  await certificateRoutes(app, ctx);
   await verifyRoutes(app, ctx);
   await supplyRoutes(app, ctx);
 }

@@ -113,3 +113,75 @@ export const feedbackForm = z.object({
 
 export const outcomeValue = z.enum(outcomes);
 export const verifyQuery = z.object({ code: z.string().max(40).optional() });
+
+type Problems = { errors: { text: string; href: string }[]; fields: Record<string, { text: string }> };
+
+const problemsOf = (issues: { path: PropertyKey[]; message: string }[]): Problems => {
+  const out: Problems = { errors: [], fields: {} };
+  for (const i of issues) {
+    const field = String(i.path[0] ?? 'main');
+    if (out.fields[field]) continue;
+    out.fields[field] = { text: i.message };
+    out.errors.push({ text: i.message, href: `#${field}` });
+  }
+  return out;
+};
+
+/** A session from the form (date boxes, UK times, venue or link), or the problems in page order. */
+export function parseSession(body: Record<string, unknown>, toInstant: (date: string, time: string) => Date) {
+  const date = readDate(body, 'session', 'date of the session');
+  const parsed = sessionForm.safeParse(body);
+  const problems = parsed.success ? { errors: [], fields: {} } : problemsOf(parsed.error.issues);
+  if (!date.success) {
+    const text = date.error.issues[0]!.message;
+    problems.errors.unshift({ text, href: '#session-day' });
+    (problems.fields as Record<string, { text: string }>).session = { text };
+  }
+  if (!parsed.success || !date.success) return { ok: false as const, problems: problems as Problems };
+  return {
+    ok: true as const,
+    session: {
+      starts_at: toInstant(date.data, parsed.data.start_time),
+      ends_at: toInstant(date.data, parsed.data.end_time),
+      venue: parsed.data.venue || null,
+      online_url: parsed.data.online_url || null,
+    },
+  };
+}
+
+export const cohortEditForm = cohortForm.pick({ name: true, capacity: true });
+
+/** A cohort's name, places and booking window from the edit form, or the problems in page order. */
+export function parseCohortEdit(body: Record<string, unknown>) {
+  const parsed = cohortEditForm.safeParse(body);
+  const problems: Problems = parsed.success ? { errors: [], fields: {} } : problemsOf(parsed.error.issues);
+  const opens = readDate(body, 'opens', 'date booking opens');
+  const closes = readDate(body, 'closes', 'date booking closes');
+  for (const [r, field] of [
+    [opens, 'opens'],
+    [closes, 'closes'],
+  ] as const) {
+    if (!r.success) {
+      const text = r.error.issues[0]!.message;
+      problems.errors.push({ text, href: `#${field}-day` });
+      problems.fields[field] = { text };
+    }
+  }
+  if (opens.success && closes.success && closes.data < opens.data) {
+    const text = 'Booking must close on or after the day it opens';
+    problems.errors.push({ text, href: '#closes-day' });
+    problems.fields.closes = { text };
+  }
+  if (!parsed.success || !opens.success || !closes.success || problems.errors.length) {
+    return { ok: false as const, problems };
+  }
+  return {
+    ok: true as const,
+    details: {
+      name: parsed.data.name,
+      capacity: parsed.data.capacity,
+      booking_opens_on: opens.data,
+      booking_closes_on: closes.data,
+    },
+  };
+}

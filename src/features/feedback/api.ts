@@ -4,8 +4,9 @@ import { authorise, loadDevelopmentSubject } from '../../plugins/access.ts';
 import { guard, schemaError } from '../../web/http.ts';
 import type { ReportLine } from './feedback.ts';
 import { progress, type RoundRow, requestsFor, roundsFacilitatedBy, roundsOfPerson } from './queries.ts';
+import { storedReportOf } from './report-store.ts';
 import { errorReply, meReply, type ReportParams, reportParams, reportReply } from './schemas.ts';
-import { auditRead, loadRound, reportOf, roundPermission } from './service.ts';
+import { auditRead, loadRound, roundPermission } from './service.ts';
 
 const tags = ['360 feedback'];
 const errors = { 400: errorReply, 401: errorReply, 403: errorReply, 404: errorReply };
@@ -97,7 +98,7 @@ export async function api(app: FastifyInstance, { deps }: AppContext) {
       guard(req, roundPermission(loaded));
       await auditRead(db, { viewer: req.viewer!, ip: req.ip }, loaded, 'report');
       const { round } = loaded;
-      const report = await reportOf(db, round);
+      const { report } = await storedReportOf(db, round);
       return {
         round: {
           id: round.id,

@@ -4,6 +4,7 @@ import { audit } from '../../plugins/audit.ts';
 import { hashToken } from '../../plugins/session.ts';
 import { groupLabels, newLinkToken, reminderDays } from './feedback.ts';
 import { claimReminders, closeDueRounds, setToken } from './queries.ts';
+import { storeMissingReports, storeReportsOf } from './report-store.ts';
 
 // Reminders and closing work from the database state (what is due today), so running them twice, late, or on
 // several instances at once sends each reminder once and closes each round once.
@@ -50,9 +51,20 @@ export async function sendReminders(deps: Deps): Promise<number> {
   return sent;
 }
 
-/** Close rounds past their closing date; rounds without a facilitator are released as they close. */
-export async function closeRounds(deps: Deps): Promise<{ closed: number; released: number }> {
+/** Rounds closed before reports were stored get theirs this many at a time (the rest on their first read). */
+const BACKFILL = 500;
+
+/**
+ * Close rounds past their closing date; rounds without a facilitator are released as they close. Each closed
+ * round's report is computed and stored now, so no read computes it.
+ */
+export async function closeRounds(deps: Deps): Promise<{ closed: number; released: number; stored: number }> {
   const closed = await closeDueRounds(deps.db, today(deps), deps.clock.now());
+  await storeReportsOf(
+    deps.db,
+    closed.map((r) => r.id),
+  );
+  const stored = closed.length + (await storeMissingReports(deps.db, BACKFILL));
   for (const r of closed) {
     await audit(
       deps.db,
@@ -66,7 +78,7 @@ export async function closeRounds(deps: Deps): Promise<{ closed: number; release
       },
     );
   }
-  return { closed: closed.length, released: closed.filter((r) => r.released_at !== null).length };
+  return { closed: closed.length, released: closed.filter((r) => r.released_at !== null).length, stored };
 }
 
 export const jobs: Job[] = [
@@ -80,11 +92,12 @@ export const jobs: Job[] = [
   },
   {
     name: 'feedback.close',
-    description: 'Close 360 rounds past their closing date and release reports of rounds without a facilitator.',
+    description:
+      'Close 360 rounds past their closing date, store their reports, and release reports of rounds without a facilitator.',
     schedule: '15 0 * * *',
     async run(deps) {
-      const { closed, released } = await closeRounds(deps);
-      return `closed ${closed} 360 rounds, released ${released} reports`;
+      const { closed, released, stored } = await closeRounds(deps);
+      return `closed ${closed} 360 rounds, released ${released} reports, stored ${stored} reports`;
     },
   },
 ];

@@ -2,11 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../feature.ts';
 import { setFlash, takeFlash } from '../../plugins/session.ts';
 import { guard, HttpError } from '../../web/http.ts';
-import { versionMeta } from '../frameworks/document-queries.ts';
 import { addPlanItems } from '../plans/queries.ts';
 import { shownMean } from './feedback.ts';
-import { competencyHead, domainChart, presentReport } from './present.ts';
-import { auditRead, auditWrite, loadRound, reportOf, roundPermission } from './service.ts';
+import { competencyHead, presentReport } from './present.ts';
+import { storedReportOf } from './report-store.ts';
+import { auditRead, auditWrite, loadRound, roundPermission } from './service.ts';
 import { actorOf, idParam, presentRound, roundUrl, views } from './web.ts';
 
 // The released report: for the person and the named facilitator; for line managers and organisation admins only when
@@ -20,7 +20,7 @@ export async function reportRoutes(app: FastifyInstance, ctx: AppContext) {
     const viewer = guard(req, roundPermission(loaded));
     await auditRead(db, actorOf(req), loaded, 'report');
     const { round } = loaded;
-    const report = await reportOf(db, round);
+    const { report, chart, framework } = await storedReportOf(db, round);
     const subject = `${round.given_name} ${round.family_name}`;
     const view = presentReport(report);
     const lines = (l: typeof report.strengths) =>
@@ -33,10 +33,10 @@ export async function reportRoutes(app: FastifyInstance, ctx: AppContext) {
       ],
       flash: await takeFlash(ctx.deps, req),
       round: presentRound(round),
-      framework: await versionMeta(db, round.framework_version_id),
+      framework,
       self: viewer.personId === round.person_id,
       report: view,
-      chart: domainChart(report, subject),
+      chart,
       competencyHead,
       strengths: lines(report.strengths),
       lowest: lines(report.lowest),
@@ -52,7 +52,7 @@ export async function reportRoutes(app: FastifyInstance, ctx: AppContext) {
     const viewer = guard(req, roundPermission(loaded));
     if (viewer.personId !== loaded.round.person_id)
       throw new HttpError(403, 'Only the person can add to their own development plan');
-    const report = await reportOf(db, loaded.round);
+    const { report } = await storedReportOf(db, loaded.round);
     const added = await addPlanItems(
       db,
       loaded.round.person_id,

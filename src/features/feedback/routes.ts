@@ -25,6 +25,7 @@ import {
   setShared,
 } from './queries.ts';
 import { reportRoutes } from './report-routes.ts';
+import { storeReportsOf } from './report-store.ts';
 import { respondRoutes } from './respond-routes.ts';
 import { roundForm } from './schemas.ts';
 import {
@@ -238,6 +239,7 @@ async function routes(app: FastifyInstance, ctx: AppContext) {
     const release = loaded.round.facilitator_account_id === null;
     if (!(await closeRound(db, loaded.round.id, clock.now(), release)))
       throw new HttpError(409, 'This round is already closed');
+    await storeReportsOf(db, [loaded.round.id]);
     await auditWrite(db, actorOf(req), loaded, 'round.close', { released: release });
     await setFlash(
       ctx.deps,

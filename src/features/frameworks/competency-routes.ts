@@ -1,7 +1,8 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../../feature.ts';
-import { formErrors, notFound, singleError } from '../../web/http.ts';
+import { notFound } from '../../web/http.ts';
 import { readContent } from './document-queries.ts';
+import { type DraftEdit, draftEditor, formView } from './draft-edit.ts';
 import {
   addCompetency,
   addIndicator,
@@ -11,7 +12,6 @@ import {
   findCompetency,
   findDomain,
   findIndicator,
-  moveRow,
   removeCompetency,
   removeIndicator,
   setDescriptors,
@@ -21,34 +21,26 @@ import {
 import { draftCrumbs } from './draft-routes.ts';
 import { nextCode } from './frameworks.ts';
 import { competencyForm, indicatorForm } from './schemas.ts';
-import {
-  authorDraft,
-  type DraftForm,
-  type DraftTarget,
-  directionOf,
-  draftAudit,
-  draftUrl,
-  flash,
-  formBody,
-  idParam,
-  inDraft,
-  takeFlash,
-  views,
-} from './web.ts';
+import { authorDraft, type DraftForm, type DraftTarget, draftUrl, idParam, takeFlash, views } from './web.ts';
 
 type Target = DraftTarget;
 type Form = DraftForm;
+type KeyId = { key: string; id: string };
 
 export async function competencyRoutes(app: FastifyInstance, ctx: AppContext) {
   const { db } = ctx.deps;
-
-  const author = (req: FastifyRequest<{ Params: { key: string } }>) => authorDraft(db, req);
+  const edit = draftEditor(ctx);
   const competencyUrl = (t: Target, id: number) => `${draftUrl(t.framework.key)}/competencies/${id}`;
 
   const competencyOr404 = async (t: Target, id: string) => {
     const c = await findCompetency(db, t.draft.id, idParam(id, 'Competency'));
     if (!c) throw notFound('Competency');
     return c;
+  };
+  const domainOr404 = async (t: Target, id: string) => {
+    const domain = await findDomain(db, t.draft.id, idParam(id, 'Domain'));
+    if (!domain) throw notFound('Domain');
+    return domain;
   };
 
   const renderNew = (
@@ -66,48 +58,38 @@ export async function competencyRoutes(app: FastifyInstance, ctx: AppContext) {
         framework: t.framework,
         domain,
         action: `${draftUrl(t.framework.key)}/domains/${domain.id}/competencies`,
-        values: form.values ?? {},
-        errors: form.errors ?? [],
-        fields: form.fields ?? {},
+        ...formView(form),
         cancel: `${draftUrl(t.framework.key)}#domain-${domain.id}`,
       },
       status,
     );
 
-  app.get<{ Params: { key: string; id: string } }>(
-    '/frameworks/:key/draft/domains/:id/competencies/new',
-    async (req, reply) => {
-      const { target } = await author(req);
-      const domain = await findDomain(db, target.draft.id, idParam(req.params.id, 'Domain'));
-      if (!domain) throw notFound('Domain');
-      return renderNew(reply, target, domain, {});
-    },
-  );
+  app.get<{ Params: KeyId }>('/frameworks/:key/draft/domains/:id/competencies/new', async (req, reply) => {
+    const { target } = await authorDraft(db, req);
+    return renderNew(reply, target, await domainOr404(target, req.params.id), {});
+  });
 
-  app.post<{ Params: { key: string; id: string } }>(
+  app.post<{ Params: KeyId }>(
     '/frameworks/:key/draft/domains/:id/competencies',
-    async (req, reply) => {
-      const { viewer, target } = await author(req);
-      const domain = await findDomain(db, target.draft.id, idParam(req.params.id, 'Domain'));
-      if (!domain) throw notFound('Domain');
-      const values = formBody(req);
-      const parsed = competencyForm.safeParse(values);
-      if (!parsed.success) return renderNew(reply, target, domain, { values, ...formErrors(parsed.error) }, 400);
+    edit<KeyId>(async (e) => {
+      const { target } = e;
+      const domain = await domainOr404(target, e.req.params.id);
+      const parsed = e.parse(competencyForm);
+      if (!parsed.ok) return renderNew(e.reply, target, domain, parsed.form, 400);
       const code =
         parsed.data.code ?? nextCode(await codesOf(db, target.draft.id, 'framework_competencies'), `${domain.code}.`);
       if (await codeTaken(db, target.draft.id, 'framework_competencies', code)) {
-        const e = singleError('code', `Another competency of this version already has the code ${code}`);
-        return renderNew(reply, target, domain, { values, ...e }, 400);
+        const refusal = e.refusal('code', `Another competency of this version already has the code ${code}`);
+        return renderNew(e.reply, target, domain, refusal, 400);
       }
       const { title, description, indicators } = parsed.data;
-      const id = await inDraft(db, async (trx) => {
-        const id = await addCompetency(trx, target.draft.id, domain.id, { code, title, description, indicators });
-        await draftAudit(trx, req, viewer, target, 'framework.competency.add', { competencyId: id, code });
-        return id;
-      });
-      await flash(ctx, req, `Competency ${code} “${title}” added.`);
-      return reply.redirect(competencyUrl(target, id), 303);
-    },
+      const id = await e.save<number>(
+        'framework.competency.add',
+        (id) => ({ competencyId: id, code }),
+        (trx) => addCompetency(trx, target.draft.id, domain.id, { code, title, description, indicators }),
+      );
+      return e.done(competencyUrl(target, id), `Competency ${code} “${title}” added.`);
+    }),
   );
 
   const renderCompetency = async (
@@ -134,9 +116,7 @@ export async function competencyRoutes(app: FastifyInstance, ctx: AppContext) {
         flash: flashText,
         framework: t.framework,
         competency,
-        values: { ...competency, domain_id: String(competency.domain_id), ...values },
-        errors: form.errors ?? [],
-        fields: form.fields ?? {},
+        ...formView(form, { ...competency, domain_id: String(competency.domain_id), ...values }),
         domains: content.domains.map((d) => ({ value: String(d.id), text: `${d.code} ${d.title}` })),
         indicators: indicators.map((i, n) => ({
           ...i,
@@ -156,123 +136,106 @@ export async function competencyRoutes(app: FastifyInstance, ctx: AppContext) {
     );
   };
 
-  app.get<{ Params: { key: string; id: string } }>('/frameworks/:key/draft/competencies/:id', async (req, reply) => {
-    const { target } = await author(req);
+  app.get<{ Params: KeyId }>('/frameworks/:key/draft/competencies/:id', async (req, reply) => {
+    const { target } = await authorDraft(db, req);
     const id = idParam(req.params.id, 'Competency');
     return renderCompetency(reply, target, id, {}, 200, await takeFlash(ctx, req));
   });
 
-  app.post<{ Params: { key: string; id: string } }>('/frameworks/:key/draft/competencies/:id', async (req, reply) => {
-    const { viewer, target } = await author(req);
-    const competency = await competencyOr404(target, req.params.id);
-    const values = formBody(req);
-    const parsed = competencyForm.safeParse(values);
-    if (!parsed.success)
-      return renderCompetency(reply, target, competency.id, { values, ...formErrors(parsed.error) }, 400);
-    const code = parsed.data.code ?? competency.code;
-    const domainId = parsed.data.domain_id ?? competency.domain_id;
-    let problem: ReturnType<typeof singleError> | undefined;
-    if (await codeTaken(db, target.draft.id, 'framework_competencies', code, competency.id)) {
-      problem = singleError('code', `Another competency of this version already has the code ${code}`);
-    } else if (!(await findDomain(db, target.draft.id, domainId))) {
-      problem = singleError('domain_id', 'Select a domain of this version');
-    }
-    if (problem) return renderCompetency(reply, target, competency.id, { values, ...problem }, 400);
-    await inDraft(db, async (trx) => {
-      const { title, description } = parsed.data;
-      await updateCompetency(trx, target.draft.id, competency.id, { code, title, description, domain_id: domainId });
-      await draftAudit(trx, req, viewer, target, 'framework.competency.update', { competencyId: competency.id, code });
+  /** A competency's own edits (details, descriptors, indicators), each refused on the competency's page. */
+  const competencyEdit = (
+    handler: (
+      e: DraftEdit<KeyId>,
+      competency: Awaited<ReturnType<typeof competencyOr404>>,
+      refuse: (form: Form) => unknown,
+    ) => Promise<unknown>,
+  ) =>
+    edit<KeyId>(async (e) => {
+      const competency = await competencyOr404(e.target, e.req.params.id);
+      return handler(e, competency, (form) => renderCompetency(e.reply, e.target, competency.id, form, 400));
     });
-    await flash(ctx, req, `Competency ${code} saved.`);
-    return reply.redirect(competencyUrl(target, competency.id), 303);
-  });
 
-  app.post<{ Params: { key: string; id: string } }>(
+  app.post<{ Params: KeyId }>(
+    '/frameworks/:key/draft/competencies/:id',
+    competencyEdit(async (e, competency, refuse) => {
+      const { target } = e;
+      const parsed = e.parse(competencyForm);
+      if (!parsed.ok) return refuse(parsed.form);
+      const code = parsed.data.code ?? competency.code;
+      const domainId = parsed.data.domain_id ?? competency.domain_id;
+      if (await codeTaken(db, target.draft.id, 'framework_competencies', code, competency.id)) {
+        return refuse(e.refusal('code', `Another competency of this version already has the code ${code}`));
+      }
+      if (!(await findDomain(db, target.draft.id, domainId))) {
+        return refuse(e.refusal('domain_id', 'Select a domain of this version'));
+      }
+      const { title, description } = parsed.data;
+      await e.save('framework.competency.update', { competencyId: competency.id, code }, (trx) =>
+        updateCompetency(trx, target.draft.id, competency.id, { code, title, description, domain_id: domainId }),
+      );
+      return e.done(competencyUrl(target, competency.id), `Competency ${code} saved.`);
+    }),
+  );
+
+  app.post<{ Params: KeyId }>(
     '/frameworks/:key/draft/competencies/:id/move',
-    async (req, reply) => {
-      const { viewer, target } = await author(req);
-      const competency = await competencyOr404(target, req.params.id);
-      const direction = directionOf(req);
-      await inDraft(db, async (trx) => {
-        if (await moveRow(trx, 'framework_competencies', target.draft.id, competency.id, direction)) {
-          await draftAudit(trx, req, viewer, target, 'framework.competency.move', {
-            competencyId: competency.id,
-            direction,
-          });
-        }
+    competencyEdit(async (e, competency) => {
+      await e.move('framework_competencies', competency.id, 'framework.competency.move', {
+        competencyId: competency.id,
       });
-      return reply.redirect(`${draftUrl(target.framework.key)}#competency-${competency.id}`, 303);
-    },
+      return e.done(`${draftUrl(e.target.framework.key)}#competency-${competency.id}`);
+    }),
   );
 
-  app.post<{ Params: { key: string; id: string } }>(
+  app.post<{ Params: KeyId }>(
     '/frameworks/:key/draft/competencies/:id/remove',
-    async (req, reply) => {
-      const { viewer, target } = await author(req);
-      const competency = await competencyOr404(target, req.params.id);
-      await inDraft(db, async (trx) => {
-        await removeCompetency(trx, target.draft.id, competency.id);
-        await draftAudit(trx, req, viewer, target, 'framework.competency.remove', {
-          competencyId: competency.id,
-          code: competency.code,
-        });
-      });
-      await flash(ctx, req, `Competency ${competency.code} “${competency.title}” removed.`);
-      return reply.redirect(`${draftUrl(target.framework.key)}#domain-${competency.domain_id}`, 303);
-    },
+    competencyEdit(async (e, competency) => {
+      await e.save('framework.competency.remove', { competencyId: competency.id, code: competency.code }, (trx) =>
+        removeCompetency(trx, e.target.draft.id, competency.id),
+      );
+      return e.done(
+        `${draftUrl(e.target.framework.key)}#domain-${competency.domain_id}`,
+        `Competency ${competency.code} “${competency.title}” removed.`,
+      );
+    }),
   );
 
-  app.post<{ Params: { key: string; id: string } }>(
+  app.post<{ Params: KeyId }>(
     '/frameworks/:key/draft/competencies/:id/descriptors',
-    async (req, reply) => {
-      const { viewer, target } = await author(req);
-      const competency = await competencyOr404(target, req.params.id);
-      const values = formBody(req);
-      const { levels } = await readContent(db, target.draft.id);
+    competencyEdit(async (e, competency, refuse) => {
+      const { levels } = await readContent(db, e.target.draft.id);
       const texts = levels.map((l) => ({
         scaleLevelId: l.id,
-        text: (values[`level_${l.id}`] ?? '').trim().replace(/\r\n?/g, '\n'),
+        text: (e.values[`level_${l.id}`] ?? '').trim().replace(/\r\n?/g, '\n'),
       }));
       const tooLong = texts.find((t) => t.text.length > 2000);
       if (tooLong) {
         const label = levels.find((l) => l.id === tooLong.scaleLevelId)?.label;
-        const e = singleError(
-          `level_${tooLong.scaleLevelId}`,
-          `The descriptor for ${label} must be 2,000 characters or fewer`,
-        );
-        return renderCompetency(reply, target, competency.id, { values, ...e }, 400);
+        const text = `The descriptor for ${label} must be 2,000 characters or fewer`;
+        return refuse(e.refusal(`level_${tooLong.scaleLevelId}`, text));
       }
-      await inDraft(db, async (trx) => {
-        await setDescriptors(trx, target.draft.id, competency.id, texts);
-        await draftAudit(trx, req, viewer, target, 'framework.descriptors.update', { competencyId: competency.id });
-      });
-      await flash(ctx, req, 'Level descriptors saved.');
-      return reply.redirect(`${competencyUrl(target, competency.id)}#descriptors`, 303);
-    },
+      await e.save('framework.descriptors.update', { competencyId: competency.id }, (trx) =>
+        setDescriptors(trx, e.target.draft.id, competency.id, texts),
+      );
+      return e.done(`${competencyUrl(e.target, competency.id)}#descriptors`, 'Level descriptors saved.');
+    }),
   );
 
   // Indicator statements
 
-  app.post<{ Params: { key: string; id: string } }>(
+  app.post<{ Params: KeyId }>(
     '/frameworks/:key/draft/competencies/:id/indicators',
-    async (req, reply) => {
-      const { viewer, target } = await author(req);
-      const competency = await competencyOr404(target, req.params.id);
-      const values = formBody(req);
-      const parsed = indicatorForm.safeParse(values);
-      if (!parsed.success)
-        return renderCompetency(reply, target, competency.id, { values, ...formErrors(parsed.error) }, 400);
+    competencyEdit(async (e, competency, refuse) => {
+      const parsed = e.parse(indicatorForm);
+      if (!parsed.ok) return refuse(parsed.form);
       if ((await countIndicators(db, competency.id)) >= 30) {
-        const e = singleError('text', 'A competency can have at most 30 indicator statements');
-        return renderCompetency(reply, target, competency.id, { values, ...e }, 400);
+        return refuse(e.refusal('text', 'A competency can have at most 30 indicator statements'));
       }
-      await inDraft(db, async (trx) => {
-        await addIndicator(trx, target.draft.id, competency.id, parsed.data.text);
-        await draftAudit(trx, req, viewer, target, 'framework.indicator.add', { competencyId: competency.id });
-      });
-      await flash(ctx, req, 'Indicator statement added.');
-      return reply.redirect(`${competencyUrl(target, competency.id)}#indicators`, 303);
-    },
+      await e.save('framework.indicator.add', { competencyId: competency.id }, (trx) =>
+        addIndicator(trx, e.target.draft.id, competency.id, parsed.data.text),
+      );
+      return e.done(`${competencyUrl(e.target, competency.id)}#indicators`, 'Indicator statement added.');
+    }),
   );
 
   const indicatorOr404 = async (t: Target, id: string) => {
@@ -295,55 +258,48 @@ export async function competencyRoutes(app: FastifyInstance, ctx: AppContext) {
         breadcrumbs: [...draftCrumbs(t), { href: competencyUrl(t, i.competency_id), text: 'Competency' }],
         framework: t.framework,
         action: `${draftUrl(t.framework.key)}/indicators/${i.id}`,
-        values: form.values ?? {},
-        errors: form.errors ?? [],
-        fields: form.fields ?? {},
+        ...formView(form),
         cancel: `${competencyUrl(t, i.competency_id)}#indicators`,
       },
       status,
     );
 
-  app.get<{ Params: { key: string; id: string } }>('/frameworks/:key/draft/indicators/:id', async (req, reply) => {
-    const { target } = await author(req);
+  app.get<{ Params: KeyId }>('/frameworks/:key/draft/indicators/:id', async (req, reply) => {
+    const { target } = await authorDraft(db, req);
     const indicator = await indicatorOr404(target, req.params.id);
     return renderIndicator(reply, target, indicator, { values: indicator });
   });
 
-  app.post<{ Params: { key: string; id: string } }>('/frameworks/:key/draft/indicators/:id', async (req, reply) => {
-    const { viewer, target } = await author(req);
-    const indicator = await indicatorOr404(target, req.params.id);
-    const values = formBody(req);
-    const parsed = indicatorForm.safeParse(values);
-    if (!parsed.success) return renderIndicator(reply, target, indicator, { values, ...formErrors(parsed.error) }, 400);
-    await inDraft(db, async (trx) => {
-      await updateIndicator(trx, target.draft.id, indicator.id, parsed.data.text);
-      await draftAudit(trx, req, viewer, target, 'framework.indicator.update', { indicatorId: indicator.id });
-    });
-    await flash(ctx, req, 'Indicator statement saved.');
-    return reply.redirect(`${competencyUrl(target, indicator.competency_id)}#indicators`, 303);
-  });
+  app.post<{ Params: KeyId }>(
+    '/frameworks/:key/draft/indicators/:id',
+    edit<KeyId>(async (e) => {
+      const indicator = await indicatorOr404(e.target, e.req.params.id);
+      const parsed = e.parse(indicatorForm);
+      if (!parsed.ok) return renderIndicator(e.reply, e.target, indicator, parsed.form, 400);
+      await e.save('framework.indicator.update', { indicatorId: indicator.id }, (trx) =>
+        updateIndicator(trx, e.target.draft.id, indicator.id, parsed.data.text),
+      );
+      return e.done(`${competencyUrl(e.target, indicator.competency_id)}#indicators`, 'Indicator statement saved.');
+    }),
+  );
 
-  for (const op of ['move', 'remove'] as const) {
-    app.post<{ Params: { key: string; id: string } }>(
-      `/frameworks/:key/draft/indicators/:id/${op}`,
-      async (req, reply) => {
-        const { viewer, target } = await author(req);
-        const indicator = await indicatorOr404(target, req.params.id);
-        const direction = op === 'move' ? directionOf(req) : undefined;
-        await inDraft(db, async (trx) => {
-          let changed = true;
-          if (direction) changed = await moveRow(trx, 'framework_indicators', target.draft.id, indicator.id, direction);
-          else await removeIndicator(trx, target.draft.id, indicator.id);
-          if (changed) {
-            await draftAudit(trx, req, viewer, target, `framework.indicator.${op}`, {
-              indicatorId: indicator.id,
-              direction,
-            });
-          }
-        });
-        if (op === 'remove') await flash(ctx, req, 'Indicator statement removed.');
-        return reply.redirect(`${competencyUrl(target, indicator.competency_id)}#indicators`, 303);
-      },
-    );
-  }
+  app.post<{ Params: KeyId }>(
+    '/frameworks/:key/draft/indicators/:id/move',
+    edit<KeyId>(async (e) => {
+      const indicator = await indicatorOr404(e.target, e.req.params.id);
+      await e.move('framework_indicators', indicator.id, 'framework.indicator.move', { indicatorId: indicator.id });
+      return e.done(`${competencyUrl(e.target, indicator.competency_id)}#indicators`);
+    }),
+  );
+
+  app.post<{ Params: KeyId }>(
+    '/frameworks/:key/draft/indicators/:id/remove',
+    edit<KeyId>(async (e) => {
+      const indicator = await indicatorOr404(e.target, e.req.params.id);
+      await e.save('framework.indicator.remove', { indicatorId: indicator.id }, (trx) =>
+        removeIndicator(trx, e.target.draft.id, indicator.id),
+      );
+      return e.done(`${competencyUrl(e.target, indicator.competency_id)}#indicators`, 'Indicator statement removed.');
+    }),
+  );
 }

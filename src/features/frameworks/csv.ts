@@ -1,5 +1,6 @@
 import { Value } from '@sinclair/typebox/value';
 import Papa from 'papaparse';
+import { readCsv } from '../../csv.ts';
 import type { ManagementLevel } from '../../db/schema.ts';
 import {
   CODE_PATTERN,
@@ -65,36 +66,19 @@ export interface CsvProblem {
 /** Undo the spreadsheet guard that export adds, so an export imports back unchanged. */
 const unguard = (v: string) => (/^'[=+\-@\t\r]/.test(v) ? v.slice(1) : v);
 
-interface Row {
-  line: number;
-  cells: Record<string, string>;
-}
+type Row = { line: number; cells: Record<string, string> };
 
 function readRows(text: string): { header: string[]; rows: Row[]; problems: CsvProblem[] } {
-  const source = text.replace(/^\uFEFF/, '');
   const problems: CsvProblem[] = [];
-  const raw: { line: number; data: string[] }[] = [];
-  let consumed = 0;
-  let newlines = 0;
-  Papa.parse<string[]>(source, {
-    delimiter: ',',
-    step: (r) => {
-      // The row starts right after the previous one: count the line breaks before it.
-      const line = newlines + 1;
-      const end = r.meta.cursor;
-      for (let i = consumed; i < end; i++) if (source.charCodeAt(i) === 10) newlines++;
-      consumed = end;
-      for (const e of r.errors) problems.push({ line, message: `The CSV is malformed: ${e.message}` });
-      if (r.data.some((c) => c.trim() !== '')) raw.push({ line, data: r.data });
-    },
-  });
-  const [head, ...body] = raw;
-  const header = (head?.data ?? []).map((h) => h.trim().toLowerCase());
-  const rows = body.map(({ line, data }) => {
-    if (data.length !== header.length) {
-      problems.push({ line, message: `Expected ${header.length} columns, found ${data.length}` });
+  const [head, ...body] = readCsv(text, ({ line, message }) =>
+    problems.push({ line, message: `The CSV is malformed: ${message}` }),
+  );
+  const header = (head?.cells ?? []).map((h) => h.toLowerCase());
+  const rows = body.map(({ line, cells }) => {
+    if (cells.length !== header.length) {
+      problems.push({ line, message: `Expected ${header.length} columns, found ${cells.length}` });
     }
-    return { line, cells: Object.fromEntries(header.map((h, i) => [h, unguard((data[i] ?? '').trim())])) };
+    return { line, cells: Object.fromEntries(header.map((h, i) => [h, unguard(cells[i] ?? '')])) };
   });
   return { header, rows, problems };
 }

@@ -1,16 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../feature.ts';
-import { formErrors, notFound, singleError } from '../../web/http.ts';
+import { notFound } from '../../web/http.ts';
 import type { FieldError } from '../../web/render.ts';
 import { competencyRoutes } from './competency-routes.ts';
 import type { Problem } from './document.ts';
 import { readContent, versionMeta } from './document-queries.ts';
+import { draftEditor, formView } from './draft-edit.ts';
 import {
   addDomain,
   codesOf,
   codeTaken,
   findDomain,
-  moveRow,
   removeDomain,
   updateDetails,
   updateDomain,
@@ -26,14 +26,9 @@ import {
   authorDraft,
   type DraftForm,
   type DraftTarget,
-  directionOf,
-  draftAudit,
   draftUrl,
-  flash,
-  formBody,
   frameworkUrl,
   idParam,
-  inDraft,
   takeFlash,
   views,
 } from './web.ts';
@@ -61,10 +56,12 @@ function problemLinks(key: string, problems: Problem[]): FieldError[] {
   return problems.map((p) => ({ text: p.message, href: href[p.area] }));
 }
 
+type Key = { key: string };
+type KeyId = { key: string; id: string };
+
 export async function draftRoutes(app: FastifyInstance, ctx: AppContext) {
   const { db } = ctx.deps;
-
-  const author = (req: FastifyRequest<{ Params: { key: string } }>) => authorDraft(db, req);
+  const edit = draftEditor(ctx);
 
   const renderDraft = async (req: FastifyRequest, reply: FastifyReply, t: Target, form: Form = {}, status = 200) => {
     const [meta, content] = await Promise.all([versionMeta(db, t.draft.id), readContent(db, t.draft.id)]);
@@ -77,9 +74,7 @@ export async function draftRoutes(app: FastifyInstance, ctx: AppContext) {
         framework: t.framework,
         draft: t.draft,
         meta,
-        values: form.values ?? meta,
-        errors: form.errors ?? [],
-        fields: form.fields ?? {},
+        ...formView(form, form.values ?? meta),
         domains: presentDraftTree(content),
         levels: content.levels.map((l) => ({ ...l, counts: l.value !== null })),
         proficientLabel: content.levels.find((l) => l.value !== null && l.value === meta!.proficient_value)?.label,
@@ -91,24 +86,23 @@ export async function draftRoutes(app: FastifyInstance, ctx: AppContext) {
     );
   };
 
-  app.get<{ Params: { key: string } }>('/frameworks/:key/draft', async (req, reply) => {
-    const { target } = await author(req);
+  app.get<{ Params: Key }>('/frameworks/:key/draft', async (req, reply) => {
+    const { target } = await authorDraft(db, req);
     return renderDraft(req, reply, target);
   });
 
-  app.post<{ Params: { key: string } }>('/frameworks/:key/draft/details', async (req, reply) => {
-    const { viewer, target } = await author(req);
-    const values = formBody(req);
-    const parsed = detailsForm.safeParse(values);
-    if (!parsed.success) return renderDraft(req, reply, target, { values, ...formErrors(parsed.error) }, 400);
-    await inDraft(db, async (trx) => {
-      await updateDetails(trx, target.draft.id, parsed.data);
-      await syncFramework(trx, target.framework.id);
-      await draftAudit(trx, req, viewer, target, 'framework.details.update', { title: parsed.data.title });
-    });
-    await flash(ctx, req, 'Details saved.');
-    return reply.redirect(draftUrl(target.framework.key), 303);
-  });
+  app.post<{ Params: Key }>(
+    '/frameworks/:key/draft/details',
+    edit(async (e) => {
+      const parsed = e.parse(detailsForm);
+      if (!parsed.ok) return renderDraft(e.req, e.reply, e.target, parsed.form, 400);
+      await e.save('framework.details.update', { title: parsed.data.title }, async (trx) => {
+        await updateDetails(trx, e.target.draft.id, parsed.data);
+        await syncFramework(trx, e.target.framework.id);
+      });
+      return e.done(draftUrl(e.target.framework.key), 'Details saved.');
+    }),
+  );
 
   // Domains
 
@@ -121,101 +115,94 @@ export async function draftRoutes(app: FastifyInstance, ctx: AppContext) {
         framework: t.framework,
         draft: t.draft,
         action: domainId ? `${draftUrl(t.framework.key)}/domains/${domainId}` : `${draftUrl(t.framework.key)}/domains`,
-        values: form.values ?? {},
-        errors: form.errors ?? [],
-        fields: form.fields ?? {},
+        ...formView(form),
         cancel: draftUrl(t.framework.key),
       },
       status,
     );
 
-  const saveDomain = async (
-    req: FastifyRequest<{ Params: { key: string; id?: string } }>,
-    reply: FastifyReply,
-    domainId: number | undefined,
-  ) => {
-    const { viewer, target } = await author(req);
-    if (domainId !== undefined && !(await findDomain(db, target.draft.id, domainId))) throw notFound('Domain');
-    const values = formBody(req);
-    const parsed = domainForm.safeParse(values);
-    if (!parsed.success) return renderDomain(reply, target, domainId, { values, ...formErrors(parsed.error) }, 400);
-    const code = parsed.data.code ?? nextCode(await codesOf(db, target.draft.id, 'framework_domains'), 'D');
-    if (await codeTaken(db, target.draft.id, 'framework_domains', code, domainId)) {
-      const e = singleError('code', `Another domain of this version already has the code ${code}`);
-      return renderDomain(reply, target, domainId, { values, ...e }, 400);
-    }
-    const domain = { ...parsed.data, code };
-    const id = await inDraft(db, async (trx) => {
-      const id = domainId ?? (await addDomain(trx, target.draft.id, domain));
-      if (domainId) await updateDomain(trx, target.draft.id, domainId, domain);
-      await draftAudit(trx, req, viewer, target, domainId ? 'framework.domain.update' : 'framework.domain.add', {
-        domainId: id,
-        code,
-      });
-      return id;
+  /** Add (no id) or change a domain; the same checks either way. */
+  const saveDomain = (domainId?: number) =>
+    edit<KeyId | Key>(async (e) => {
+      const { target } = e;
+      if (domainId !== undefined && !(await findDomain(db, target.draft.id, domainId))) throw notFound('Domain');
+      const parsed = e.parse(domainForm);
+      if (!parsed.ok) return renderDomain(e.reply, target, domainId, parsed.form, 400);
+      const code = parsed.data.code ?? nextCode(await codesOf(db, target.draft.id, 'framework_domains'), 'D');
+      if (await codeTaken(db, target.draft.id, 'framework_domains', code, domainId)) {
+        const refusal = e.refusal('code', `Another domain of this version already has the code ${code}`);
+        return renderDomain(e.reply, target, domainId, refusal, 400);
+      }
+      const domain = { ...parsed.data, code };
+      const action = domainId ? 'framework.domain.update' : 'framework.domain.add';
+      const id = await e.save<number>(
+        action,
+        (id) => ({ domainId: id, code }),
+        async (trx) => {
+          if (domainId === undefined) return addDomain(trx, target.draft.id, domain);
+          await updateDomain(trx, target.draft.id, domainId, domain);
+          return domainId;
+        },
+      );
+      return e.done(`${draftUrl(target.framework.key)}#domain-${id}`, `Domain ${code} “${domain.title}” saved.`);
     });
-    await flash(ctx, req, `Domain ${code} “${domain.title}” saved.`);
-    return reply.redirect(`${draftUrl(target.framework.key)}#domain-${id}`, 303);
-  };
 
-  app.get<{ Params: { key: string } }>('/frameworks/:key/draft/domains/new', async (req, reply) => {
-    const { target } = await author(req);
+  app.get<{ Params: Key }>('/frameworks/:key/draft/domains/new', async (req, reply) => {
+    const { target } = await authorDraft(db, req);
     return renderDomain(reply, target, undefined, {});
   });
 
-  app.post<{ Params: { key: string } }>('/frameworks/:key/draft/domains', (req, reply) =>
-    saveDomain(req, reply, undefined),
-  );
+  app.post<{ Params: Key }>('/frameworks/:key/draft/domains', saveDomain());
 
-  app.get<{ Params: { key: string; id: string } }>('/frameworks/:key/draft/domains/:id', async (req, reply) => {
-    const { target } = await author(req);
+  app.get<{ Params: KeyId }>('/frameworks/:key/draft/domains/:id', async (req, reply) => {
+    const { target } = await authorDraft(db, req);
     const domain = await findDomain(db, target.draft.id, idParam(req.params.id, 'Domain'));
     if (!domain) throw notFound('Domain');
     return renderDomain(reply, target, domain.id, { values: domain });
   });
 
-  app.post<{ Params: { key: string; id: string } }>('/frameworks/:key/draft/domains/:id', (req, reply) =>
-    saveDomain(req, reply, idParam(req.params.id, 'Domain')),
+  app.post<{ Params: KeyId }>('/frameworks/:key/draft/domains/:id', (req, reply) =>
+    saveDomain(idParam(req.params.id, 'Domain'))(req, reply),
   );
 
-  app.post<{ Params: { key: string; id: string } }>('/frameworks/:key/draft/domains/:id/move', async (req, reply) => {
-    const { viewer, target } = await author(req);
-    const id = idParam(req.params.id, 'Domain');
-    const direction = directionOf(req);
-    await inDraft(db, async (trx) => {
-      if (await moveRow(trx, 'framework_domains', target.draft.id, id, direction)) {
-        await draftAudit(trx, req, viewer, target, 'framework.domain.move', { domainId: id, direction });
-      }
-    });
-    return reply.redirect(`${draftUrl(target.framework.key)}#domain-${id}`, 303);
-  });
+  app.post<{ Params: KeyId }>(
+    '/frameworks/:key/draft/domains/:id/move',
+    edit<KeyId>(async (e) => {
+      const id = idParam(e.req.params.id, 'Domain');
+      await e.move('framework_domains', id, 'framework.domain.move', { domainId: id });
+      return e.done(`${draftUrl(e.target.framework.key)}#domain-${id}`);
+    }),
+  );
 
-  app.post<{ Params: { key: string; id: string } }>('/frameworks/:key/draft/domains/:id/remove', async (req, reply) => {
-    const { viewer, target } = await author(req);
-    const domain = await findDomain(db, target.draft.id, idParam(req.params.id, 'Domain'));
-    if (!domain) throw notFound('Domain');
-    await inDraft(db, async (trx) => {
-      await removeDomain(trx, target.draft.id, domain.id);
-      await draftAudit(trx, req, viewer, target, 'framework.domain.remove', { domainId: domain.id, code: domain.code });
-    });
-    await flash(ctx, req, `Domain ${domain.code} “${domain.title}” and its competencies removed.`);
-    return reply.redirect(`${draftUrl(target.framework.key)}#domains`, 303);
-  });
+  app.post<{ Params: KeyId }>(
+    '/frameworks/:key/draft/domains/:id/remove',
+    edit<KeyId>(async (e) => {
+      const domain = await findDomain(db, e.target.draft.id, idParam(e.req.params.id, 'Domain'));
+      if (!domain) throw notFound('Domain');
+      await e.save('framework.domain.remove', { domainId: domain.id, code: domain.code }, (trx) =>
+        removeDomain(trx, e.target.draft.id, domain.id),
+      );
+      const removed = `Domain ${domain.code} “${domain.title}” and its competencies removed.`;
+      return e.done(`${draftUrl(e.target.framework.key)}#domains`, removed);
+    }),
+  );
 
   // Publish and discard
 
-  app.post<{ Params: { key: string } }>('/frameworks/:key/draft/publish', async (req, reply) => {
-    const { viewer, target } = await author(req);
-    const result = await publishDraft(db, target.framework, actorOf(req, viewer)).catch(asHttp);
-    if (!result.ok) {
-      return renderDraft(req, reply, target, { errors: problemLinks(target.framework.key, result.problems) }, 400);
-    }
-    await flash(ctx, req, `Version ${result.version} is published. Its content can no longer change.`);
-    return reply.redirect(frameworkUrl(target.framework.key), 303);
-  });
+  app.post<{ Params: Key }>(
+    '/frameworks/:key/draft/publish',
+    edit(async ({ req, reply, viewer, target, done }) => {
+      const result = await publishDraft(db, target.framework, actorOf(req, viewer)).catch(asHttp);
+      if (!result.ok) {
+        return renderDraft(req, reply, target, { errors: problemLinks(target.framework.key, result.problems) }, 400);
+      }
+      const published = `Version ${result.version} is published. Its content can no longer change.`;
+      return done(frameworkUrl(target.framework.key), published);
+    }),
+  );
 
-  app.get<{ Params: { key: string } }>('/frameworks/:key/draft/discard', async (req, reply) => {
-    const { target } = await author(req);
+  app.get<{ Params: Key }>('/frameworks/:key/draft/discard', async (req, reply) => {
+    const { target } = await authorDraft(db, req);
     return reply.render(`${views}/confirm.njk`, {
       title: `Discard draft version ${target.draft.version} of ${target.framework.title}`,
       breadcrumbs: draftCrumbs(target),
@@ -235,12 +222,14 @@ export async function draftRoutes(app: FastifyInstance, ctx: AppContext) {
     });
   });
 
-  app.post<{ Params: { key: string } }>('/frameworks/:key/draft/discard', async (req, reply) => {
-    const { viewer, target } = await author(req);
-    const { frameworkGone } = await discard(db, target.framework, actorOf(req, viewer)).catch(asHttp);
-    await flash(ctx, req, `Draft version ${target.draft.version} of ${target.framework.title} discarded.`);
-    return reply.redirect(frameworkGone ? '/frameworks' : frameworkUrl(target.framework.key), 303);
-  });
+  app.post<{ Params: Key }>(
+    '/frameworks/:key/draft/discard',
+    edit(async ({ req, viewer, target, done }) => {
+      const { frameworkGone } = await discard(db, target.framework, actorOf(req, viewer)).catch(asHttp);
+      const discarded = `Draft version ${target.draft.version} of ${target.framework.title} discarded.`;
+      return done(frameworkGone ? '/frameworks' : frameworkUrl(target.framework.key), discarded);
+    }),
+  );
 
   await competencyRoutes(app, ctx);
 }

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../feature.ts';
-import { formErrors, notFound, singleError } from '../../web/http.ts';
+import { notFound } from '../../web/http.ts';
 import type { FieldError } from '../../web/render.ts';
 import { managementLevelLabels, managementLevels } from './document.ts';
 import { readContent, versionMeta } from './document-queries.ts';
-import { moveRow } from './draft-queries.ts';
+import { draftEditor, formView } from './draft-edit.ts';
 import { draftCrumbs } from './draft-routes.ts';
 import { cellName, levelColumns, requiredGrid, requiredOptions } from './present.ts';
 import {
@@ -18,29 +18,18 @@ import {
   updateScaleRules,
 } from './scale-queries.ts';
 import { levelForm, scaleRulesForm } from './schemas.ts';
-import {
-  authorDraft,
-  type DraftForm,
-  type DraftTarget,
-  directionOf,
-  draftAudit,
-  draftUrl,
-  flash,
-  formBody,
-  idParam,
-  inDraft,
-  takeFlash,
-  views,
-} from './web.ts';
+import { authorDraft, type DraftForm, type DraftTarget, draftUrl, idParam, takeFlash, views } from './web.ts';
 
 type Target = DraftTarget;
 type Form = DraftForm;
+type Key = { key: string };
+type KeyId = { key: string; id: string };
 
 // The rating scale of a draft (levels, threshold, red/amber/green rule) and its required-levels grid.
 
 export async function scaleRoutes(app: FastifyInstance, ctx: AppContext) {
   const { db } = ctx.deps;
-  const author = (req: FastifyRequest<{ Params: { key: string } }>) => authorDraft(db, req);
+  const edit = draftEditor(ctx);
   const scaleUrl = (t: Target) => `${draftUrl(t.framework.key)}/scale`;
 
   const renderScale = async (req: FastifyRequest, reply: FastifyReply, t: Target, form: Form = {}, status = 200) => {
@@ -63,9 +52,7 @@ export async function scaleRoutes(app: FastifyInstance, ctx: AppContext) {
           ...o,
           selected: String(form.values?.proficient_value ?? rules.proficient_value) === o.value,
         })),
-        values: { ...rules, ...(form.values ?? {}) },
-        errors: form.errors ?? [],
-        fields: form.fields ?? {},
+        ...formView(form, { ...rules, ...(form.values ?? {}) }),
         url: scaleUrl(t),
         draftUrl: draftUrl(t.framework.key),
       },
@@ -73,8 +60,8 @@ export async function scaleRoutes(app: FastifyInstance, ctx: AppContext) {
     );
   };
 
-  app.get<{ Params: { key: string } }>('/frameworks/:key/draft/scale', async (req, reply) => {
-    const { target } = await author(req);
+  app.get<{ Params: Key }>('/frameworks/:key/draft/scale', async (req, reply) => {
+    const { target } = await authorDraft(db, req);
     return renderScale(req, reply, target);
   });
 
@@ -86,114 +73,87 @@ export async function scaleRoutes(app: FastifyInstance, ctx: AppContext) {
         breadcrumbs: [...draftCrumbs(t), { href: scaleUrl(t), text: 'Rating scale' }],
         framework: t.framework,
         action: `${scaleUrl(t)}/levels/${id}`,
-        values: form.values ?? {},
-        errors: form.errors ?? [],
-        fields: form.fields ?? {},
+        ...formView(form),
         cancel: scaleUrl(t),
       },
       status,
     );
 
   /** Add (no id) or change a level; the same checks either way. */
-  const saveLevel = async (req: FastifyRequest<{ Params: { key: string } }>, reply: FastifyReply, id?: number) => {
-    const { viewer, target } = await author(req);
-    if (id !== undefined && !(await findLevel(db, target.draft.id, id))) throw notFound('Scale level');
-    const values = formBody(req);
-    const rerender = (form: Form) =>
-      id === undefined ? renderScale(req, reply, target, form, 400) : renderLevel(reply, target, id, form, 400);
-    const parsed = levelForm.safeParse(values);
-    if (!parsed.success) return rerender({ values, ...formErrors(parsed.error) });
-    const clash = await levelClash(db, target.draft.id, parsed.data, id);
-    if (clash.label)
-      return rerender({ values, ...singleError('label', `The scale already has a level called ${parsed.data.label}`) });
-    if (clash.value)
-      return rerender({ values, ...singleError('value', `Another level already has the value ${parsed.data.value}`) });
-    if (id === undefined && (await readContent(db, target.draft.id)).levels.length >= 12) {
-      return rerender({ values, ...singleError('label', 'A scale can have at most 12 levels') });
-    }
-    await inDraft(db, async (trx) => {
-      if (id === undefined) await addLevel(trx, target.draft.id, parsed.data);
-      else await updateLevel(trx, target.draft.id, id, parsed.data);
-      await draftAudit(trx, req, viewer, target, id === undefined ? 'framework.scale.add' : 'framework.scale.update', {
-        levelId: id,
-        label: parsed.data.label,
-        value: parsed.data.value,
+  const saveLevel = (id?: number) =>
+    edit<Key | KeyId>(async (e) => {
+      const { target } = e;
+      if (id !== undefined && !(await findLevel(db, target.draft.id, id))) throw notFound('Scale level');
+      const rerender = (form: Form) =>
+        id === undefined ? renderScale(e.req, e.reply, target, form, 400) : renderLevel(e.reply, target, id, form, 400);
+      const parsed = e.parse(levelForm);
+      if (!parsed.ok) return rerender(parsed.form);
+      const level = parsed.data;
+      const clash = await levelClash(db, target.draft.id, level, id);
+      if (clash.label) return rerender(e.refusal('label', `The scale already has a level called ${level.label}`));
+      if (clash.value) return rerender(e.refusal('value', `Another level already has the value ${level.value}`));
+      if (id === undefined && (await readContent(db, target.draft.id)).levels.length >= 12) {
+        return rerender(e.refusal('label', 'A scale can have at most 12 levels'));
+      }
+      const action = id === undefined ? 'framework.scale.add' : 'framework.scale.update';
+      await e.save(action, { levelId: id, label: level.label, value: level.value }, async (trx) => {
+        if (id === undefined) await addLevel(trx, target.draft.id, level);
+        else await updateLevel(trx, target.draft.id, id, level);
       });
+      return e.done(scaleUrl(target), `Scale level “${level.label}” saved.`);
     });
-    await flash(ctx, req, `Scale level “${parsed.data.label}” saved.`);
-    return reply.redirect(scaleUrl(target), 303);
-  };
 
-  app.post<{ Params: { key: string } }>('/frameworks/:key/draft/scale/levels', (req, reply) => saveLevel(req, reply));
+  app.post<{ Params: Key }>('/frameworks/:key/draft/scale/levels', saveLevel());
 
-  app.get<{ Params: { key: string; id: string } }>('/frameworks/:key/draft/scale/levels/:id', async (req, reply) => {
-    const { target } = await author(req);
+  app.get<{ Params: KeyId }>('/frameworks/:key/draft/scale/levels/:id', async (req, reply) => {
+    const { target } = await authorDraft(db, req);
     const level = await findLevel(db, target.draft.id, idParam(req.params.id, 'Scale level'));
     if (!level) throw notFound('Scale level');
     return renderLevel(reply, target, level.id, { values: { ...level, value: level.value ?? '' } });
   });
 
-  app.post<{ Params: { key: string; id: string } }>('/frameworks/:key/draft/scale/levels/:id', (req, reply) =>
-    saveLevel(req, reply, idParam(req.params.id, 'Scale level')),
+  app.post<{ Params: KeyId }>('/frameworks/:key/draft/scale/levels/:id', (req, reply) =>
+    saveLevel(idParam(req.params.id, 'Scale level'))(req, reply),
   );
 
-  app.post<{ Params: { key: string; id: string } }>(
+  app.post<{ Params: KeyId }>(
     '/frameworks/:key/draft/scale/levels/:id/move',
-    async (req, reply) => {
-      const { viewer, target } = await author(req);
-      const id = idParam(req.params.id, 'Scale level');
-      const direction = directionOf(req);
-      await inDraft(db, async (trx) => {
-        if (await moveRow(trx, 'framework_scale_levels', target.draft.id, id, direction)) {
-          await draftAudit(trx, req, viewer, target, 'framework.scale.move', { levelId: id, direction });
-        }
-      });
-      return reply.redirect(`${scaleUrl(target)}#level-${id}`, 303);
-    },
+    edit<KeyId>(async (e) => {
+      const id = idParam(e.req.params.id, 'Scale level');
+      await e.move('framework_scale_levels', id, 'framework.scale.move', { levelId: id });
+      return e.done(`${scaleUrl(e.target)}#level-${id}`);
+    }),
   );
 
-  app.post<{ Params: { key: string; id: string } }>(
+  app.post<{ Params: KeyId }>(
     '/frameworks/:key/draft/scale/levels/:id/remove',
-    async (req, reply) => {
-      const { viewer, target } = await author(req);
-      const level = await findLevel(db, target.draft.id, idParam(req.params.id, 'Scale level'));
+    edit<KeyId>(async (e) => {
+      const level = await findLevel(db, e.target.draft.id, idParam(e.req.params.id, 'Scale level'));
       if (!level) throw notFound('Scale level');
-      await inDraft(db, async (trx) => {
-        await removeLevel(trx, target.draft.id, level.id);
-        await draftAudit(trx, req, viewer, target, 'framework.scale.remove', { levelId: level.id, label: level.label });
-      });
-      await flash(
-        ctx,
-        req,
-        `Scale level “${level.label}” removed, with any required levels and descriptors that used it.`,
+      await e.save('framework.scale.remove', { levelId: level.id, label: level.label }, (trx) =>
+        removeLevel(trx, e.target.draft.id, level.id),
       );
-      return reply.redirect(scaleUrl(target), 303);
-    },
+      const removed = `Scale level “${level.label}” removed, with any required levels and descriptors that used it.`;
+      return e.done(scaleUrl(e.target), removed);
+    }),
   );
 
-  app.post<{ Params: { key: string } }>('/frameworks/:key/draft/scale/rules', async (req, reply) => {
-    const { viewer, target } = await author(req);
-    const values = formBody(req);
-    const parsed = scaleRulesForm.safeParse(values);
-    if (!parsed.success) return renderScale(req, reply, target, { values, ...formErrors(parsed.error) }, 400);
-    const { levels } = await readContent(db, target.draft.id);
-    const threshold = parsed.data.proficient_value;
-    if (threshold !== null && !levels.some((l) => l.value === threshold)) {
-      return renderScale(
-        req,
-        reply,
-        target,
-        { values, ...singleError('proficient_value', 'Select a level of the scale') },
-        400,
+  app.post<{ Params: Key }>(
+    '/frameworks/:key/draft/scale/rules',
+    edit(async (e) => {
+      const parsed = e.parse(scaleRulesForm);
+      if (!parsed.ok) return renderScale(e.req, e.reply, e.target, parsed.form, 400);
+      const { levels } = await readContent(db, e.target.draft.id);
+      const threshold = parsed.data.proficient_value;
+      if (threshold !== null && !levels.some((l) => l.value === threshold)) {
+        return renderScale(e.req, e.reply, e.target, e.refusal('proficient_value', 'Select a level of the scale'), 400);
+      }
+      await e.save('framework.scale.rules', parsed.data, (trx) =>
+        updateScaleRules(trx, e.target.draft.id, parsed.data),
       );
-    }
-    await inDraft(db, async (trx) => {
-      await updateScaleRules(trx, target.draft.id, parsed.data);
-      await draftAudit(trx, req, viewer, target, 'framework.scale.rules', parsed.data);
-    });
-    await flash(ctx, req, 'Threshold and rating bands saved.');
-    return reply.redirect(scaleUrl(target), 303);
-  });
+      return e.done(scaleUrl(e.target), 'Threshold and rating bands saved.');
+    }),
+  );
 
   // Required levels
 
@@ -242,47 +202,46 @@ export async function scaleRoutes(app: FastifyInstance, ctx: AppContext) {
     );
   };
 
-  app.get<{ Params: { key: string } }>('/frameworks/:key/draft/required', async (req, reply) => {
-    const { target } = await author(req);
+  app.get<{ Params: Key }>('/frameworks/:key/draft/required', async (req, reply) => {
+    const { target } = await authorDraft(db, req);
     return renderRequired(req, reply, target);
   });
 
-  app.post<{ Params: { key: string } }>('/frameworks/:key/draft/required', async (req, reply) => {
-    const { viewer, target } = await author(req);
-    const values = formBody(req);
-    const content = await readContent(db, target.draft.id);
-    const scored = new Set(content.levels.map((l) => l.value).filter((v) => v !== null));
-    const cells: RequiredCell[] = [];
-    const errors: FieldError[] = [];
-    const fields: Record<string, { text: string }> = {};
-    const read = (owner: 'd' | 'c', id: number, what: string) => {
-      for (const level of managementLevels) {
-        const name = cellName(owner, id, level);
-        const raw = (values[name] ?? '').trim();
-        if (raw === '') continue;
-        const value = /^-?\d{1,4}$/.test(raw) ? Number(raw) : Number.NaN;
-        if (!scored.has(value)) {
-          const text = `Select a level of the scale for ${managementLevelLabels[level].toLowerCase()} in ${what}`;
-          errors.push({ text, href: `#${name}` });
-          fields[name] = { text };
-          continue;
+  app.post<{ Params: Key }>(
+    '/frameworks/:key/draft/required',
+    edit(async ({ req, reply, target, values, save, done }) => {
+      const content = await readContent(db, target.draft.id);
+      const scored = new Set(content.levels.map((l) => l.value).filter((v) => v !== null));
+      const cells: RequiredCell[] = [];
+      const errors: FieldError[] = [];
+      const fields: Record<string, { text: string }> = {};
+      const read = (owner: 'd' | 'c', id: number, what: string) => {
+        for (const level of managementLevels) {
+          const name = cellName(owner, id, level);
+          const raw = (values[name] ?? '').trim();
+          if (raw === '') continue;
+          const value = /^-?\d{1,4}$/.test(raw) ? Number(raw) : Number.NaN;
+          if (!scored.has(value)) {
+            const text = `Select a level of the scale for ${managementLevelLabels[level].toLowerCase()} in ${what}`;
+            errors.push({ text, href: `#${name}` });
+            fields[name] = { text };
+            continue;
+          }
+          cells.push({
+            management_level: level,
+            domain_id: owner === 'd' ? id : null,
+            competency_id: owner === 'c' ? id : null,
+            required_value: value,
+          });
         }
-        cells.push({
-          management_level: level,
-          domain_id: owner === 'd' ? id : null,
-          competency_id: owner === 'c' ? id : null,
-          required_value: value,
-        });
-      }
-    };
-    for (const d of content.domains) read('d', d.id, `domain ${d.code}`);
-    for (const c of content.competencies) read('c', c.id, `competency ${c.code}`);
-    if (errors.length) return renderRequired(req, reply, target, { values, errors, fields }, 400);
-    await inDraft(db, async (trx) => {
-      await replaceRequired(trx, target.draft.id, cells);
-      await draftAudit(trx, req, viewer, target, 'framework.required.update', { cells: cells.length });
-    });
-    await flash(ctx, req, 'Required levels saved.');
-    return reply.redirect(`${draftUrl(target.framework.key)}/required`, 303);
-  });
+      };
+      for (const d of content.domains) read('d', d.id, `domain ${d.code}`);
+      for (const c of content.competencies) read('c', c.id, `competency ${c.code}`);
+      if (errors.length) return renderRequired(req, reply, target, { values, errors, fields }, 400);
+      await save('framework.required.update', { cells: cells.length }, (trx) =>
+        replaceRequired(trx, target.draft.id, cells),
+      );
+      return done(`${draftUrl(target.framework.key)}/required`, 'Required levels saved.');
+    }),
+  );
 }

@@ -3,7 +3,6 @@ import type { Database } from '../../db/database.ts';
 import type { AppContext } from '../../feature.ts';
 import { hasRole } from '../../plugins/access.ts';
 import { guard, HttpError, notFound } from '../../web/http.ts';
-import { createNunjucks } from '../../web/nunjucks.ts';
 import { findOrganisation } from '../organisations/queries.ts';
 import type { AreaKind } from './equity.ts';
 import { equityTables, type FigureTable, HIDDEN, likelihoodChart, tableCsv, uptakeChart } from './equity-present.ts';
@@ -54,8 +53,8 @@ export async function equityRoutes(app: FastifyInstance, ctx: AppContext) {
   // The figures only change at a refresh, so an area's cells, its drawn charts and its child areas are read and
   // built once per refresh (the refresh time is part of every key, and is read on each request, so every instance
   // follows a refresh made elsewhere). Promises are kept, so that simultaneous requests share one read. Bounded,
-  // oldest out first.
-  const fragments = createNunjucks();
+  // oldest out first. The page itself is rendered by the app's one nunjucks environment (reply.render): a second
+  // environment kept its own copy of every compiled template, layout and NHS macro in memory.
   const cache = new Map<string, Promise<unknown>>();
   const remember = <T>(key: string, make: () => Promise<T>): Promise<T> => {
     const known = cache.get(key);
@@ -92,29 +91,26 @@ export async function equityRoutes(app: FastifyInstance, ctx: AppContext) {
     return { refresh, period, periods, model, children };
   }
 
-  /** The page's content, the same for everyone who may see the area: drawn once per area, period and refresh. */
-  async function pageBody(area: Area, periodAsked: string | undefined) {
+  /** What the page shows, the same for everyone who may see the area: cached parts, assembled per request. */
+  async function pageModel(area: Area, periodAsked: string | undefined) {
     const f = await figures(area, periodAsked);
-    const stamp = `${area.kind}:${area.id}:${f.refresh?.refreshed_at.getTime() ?? 0}:${f.period}`;
-    return remember(`body:${stamp}`, async () => {
-      const children = await f.children();
-      return fragments.render('features/learning-record/views/equity-figures.njk', {
-        area,
-        kindLabel: kindLabels[area.kind],
-        minimum,
-        hidden: HIDDEN,
-        period: f.period,
-        periods: f.periods.map((p) => ({ value: p, text: p, selected: p === f.period })),
-        refresh: f.refresh,
-        model: f.model,
-        children: children.map((c) => ({
-          code: c.code,
-          name: c.name,
-          staff: c.suppressed ? HIDDEN : String(c.staff),
-          uptake: c.suppressed ? HIDDEN : c.staff === 0 ? '0.0' : ((100 * c.accessed) / c.staff).toFixed(1),
-        })),
-      });
-    });
+    const children = await f.children();
+    return {
+      area,
+      kindLabel: kindLabels[area.kind],
+      minimum,
+      hidden: HIDDEN,
+      period: f.period,
+      periods: f.periods.map((p) => ({ value: p, text: p, selected: p === f.period })),
+      refresh: f.refresh,
+      model: f.model,
+      children: children.map((c) => ({
+        code: c.code,
+        name: c.name,
+        staff: c.suppressed ? HIDDEN : String(c.staff),
+        uptake: c.suppressed ? HIDDEN : c.staff === 0 ? '0.0' : ((100 * c.accessed) / c.staff).toFixed(1),
+      })),
+    };
   }
 
   app.get('/learning/equity', async (req, reply) => {
@@ -136,14 +132,14 @@ export async function equityRoutes(app: FastifyInstance, ctx: AppContext) {
     '/learning/equity/:code',
     async (req, reply) => {
       const area = await equityArea(db, req, req.params.code);
-      const body = await pageBody(area, req.query.period || undefined);
+      const figures = await pageModel(area, req.query.period || undefined);
       return reply.render('features/learning-record/views/equity.njk', {
         title: `Equity of access to development: ${area.name}`,
         breadcrumbs: [
           { href: '/', text: 'Home' },
           { href: '/learning/equity', text: 'Equity of access to development' },
         ],
-        body,
+        ...figures,
       });
     },
   );

@@ -37,11 +37,6 @@ export function searchTerm(q: string | undefined): SearchTerm | null {
   return { text, code };
 }
 
-/** Escape LIKE wildcards so that a search for "50%" means the characters, not a pattern. */
-export function likeEscape(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 export interface TeamRow {
   id: number;
   parent_team_id: number | null;

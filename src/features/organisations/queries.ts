@@ -1,6 +1,7 @@
 import { type ExpressionBuilder, type Kysely, sql, type Transaction } from 'kysely';
+import { likeEscape } from '../../db/like.ts';
 import type { DB, OrgKind } from '../../db/schema.ts';
-import { likeEscape, type SearchTerm, type TeamRow } from './organisations.ts';
+import type { SearchTerm, TeamRow } from './organisations.ts';
 
 // The SQL of the organisation pages and API, and the reads other features may use.
 // Organisations are few (hundreds); teams are many (~100k nationally) and always read per organisation.

@@ -79,6 +79,26 @@ describe('people pages and API', async () => {
     ]);
   });
 
+  it('matches a family-name prefix literally, for national and organisation admins alike', async () => {
+    const { trust } = await makeHierarchy(db, '94');
+    await makePerson(db, { orgId: trust.id, given: 'Ola', family: "O'Brien" });
+    await makePerson(db, { orgId: trust.id, given: 'Pat', family: 'Per_cent' });
+    await makePerson(db, { orgId: trust.id, given: 'Percy', family: 'Perxcent' });
+    const admin = await signedIn(ctx, (await makeAccount(db, { grants: [{ role: 'org_admin', orgId: trust.id }] })).id);
+    for (const [client, org] of [
+      [nationalClient, `&org=${trust.code}`],
+      [nationalClient, ''],
+      [admin, ''],
+    ] as const) {
+      const names = async (q: string) => namesOn((await client.get(`/people?q=${encodeURIComponent(q)}${org}`)).body);
+      expect(await names("o'b")).toEqual(['O&#39;Brien, Ola']);
+      // % and _ are characters of the name, not patterns.
+      expect(await names('per_')).toEqual(['Per_cent, Pat']);
+      expect(await names('per%')).toEqual([]);
+      expect(await names('PERX')).toEqual(['Perxcent, Percy']);
+    }
+  });
+
   it('rejects wrong filters with the error summary', async () => {
     const res = await nationalClient.get('/people?band=10&org=NOPE1');
     expect(res.statusCode).toBe(400);

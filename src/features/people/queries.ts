@@ -2,6 +2,7 @@ import { type ExpressionBuilder, sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { personScope, type Viewer } from '../../plugins/access.ts';
+import { familyKey, givenKey } from './search-queries.ts';
 
 type PeopleEB = ExpressionBuilder<DB & { p: DB['people'] }, 'p'>;
 
@@ -84,8 +85,8 @@ export async function directReports(db: Database, viewer: Viewer, assignmentIds:
     .where('a.line_manager_assignment_id', 'in', assignmentIds)
     .where('a.end_date', 'is', null)
     .where((eb) => personScope(viewer)(eb as unknown as PeopleEB))
-    .orderBy(sql`lower(p.family_name)`)
-    .orderBy(sql`lower(p.given_name)`)
+    .orderBy(familyKey)
+    .orderBy(givenKey)
     .orderBy('p.id')
     .limit(500)
     .execute();

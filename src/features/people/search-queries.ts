@@ -1,5 +1,6 @@
 import { type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
+import { likeEscape } from '../../db/like.ts';
 import type { Band, DB } from '../../db/schema.ts';
 import { hasRole, personScope, personScopeSeed, type Viewer } from '../../plugins/access.ts';
 import type { PeopleCursor, SearchKind } from './people.ts';
@@ -62,7 +63,8 @@ function startFor(viewer: Viewer, q: PeopleQuery): Start {
 /**
  * One page of the people a viewer may see, in name order, one row per person with the assignment that
  * matches the filters (an open one first). Keyset pagination on (family, given, id), which the
- * people_family_name_idx index serves.
+ * people_family_order_idx index serves. Name keys compare in code-point order (COLLATE "C", see
+ * `familyKey`), so a family-name prefix is one range of that index.
  *
  * Walking the name index with a band, staff group or manager filter finds a page at once when the filter
  * is common and takes minutes when it is rare nationally (band 9, VSM): the walk gets a short time limit,
@@ -95,7 +97,13 @@ export async function searchPeople(db: Database, viewer: Viewer, q: PeopleQuery)
   throw new SearchTooSlow();
 }
 
-const likePrefix = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+/**
+ * Name order: lower-cased names in code-point order, whatever the database's collation. The index
+ * people_family_order_idx is on exactly these expressions, and assignments.family_key is stored in the same
+ * collation, so a prefix is one index range in both (migration 20261128_0500).
+ */
+export const familyKey = sql<string>`lower(p.family_name) COLLATE "C"`;
+export const givenKey = sql<string>`lower(p.given_name) COLLATE "C"`;
 
 function peoplePage(db: Database, viewer: Viewer, q: PeopleQuery, start: Start): Promise<PersonListRow[]> {
   let query = db
@@ -129,8 +137,8 @@ function peoplePage(db: Database, viewer: Viewer, q: PeopleQuery, start: Start):
       'a.end_date',
       'o.code as organisation_code',
       'o.name as organisation_name',
-      sql<string>`lower(p.family_name)`.as('sort_family'),
-      sql<string>`lower(p.given_name)`.as('sort_given'),
+      sql<string>`${familyKey}`.as('sort_family'),
+      sql<string>`${givenKey}`.as('sort_given'),
     ])
     .where((eb) => personScope(viewer)(eb as unknown as PeopleEB));
 
@@ -139,10 +147,7 @@ function peoplePage(db: Database, viewer: Viewer, q: PeopleQuery, start: Start):
   const current = q.includeLeavers ? sql`true` : sql`end_date IS NULL`;
   // A family-name prefix narrows an organisation's people through the (organisation_id, family_key) index.
   const familyPrefix = q.search.kind === 'name' ? q.search.family : undefined;
-  const named =
-    familyPrefix === undefined
-      ? sql``
-      : sql` AND family_key >= ${familyPrefix} AND family_key < ${`${familyPrefix}\u{10FFFF}`}`;
+  const named = familyPrefix === undefined ? sql`` : sql` AND family_key LIKE ${`${likeEscape(familyPrefix)}%`}`;
   if (start === 'organisation') {
     query = query.where(
       sql<SqlBool>`p.id = ANY(ARRAY(SELECT person_id FROM assignments WHERE organisation_id = ${q.organisationId!}::int AND ${current}${named}))`,
@@ -164,23 +169,17 @@ function peoplePage(db: Database, viewer: Viewer, q: PeopleQuery, start: Start):
   if (s.kind === 'email') query = query.where(sql<SqlBool>`lower(p.email) = ${s.value}`);
   else if (s.kind === 'staff_number') query = query.where('p.staff_number', '=', s.value);
   else if (s.kind === 'name') {
-    // A range on the family-name index (the prefix up to the highest code point) that the ordered walk can
-    // use, and LIKE to make the match exact under any collation.
-    query = query.where(
-      sql<SqlBool>`lower(p.family_name) >= ${s.family} AND lower(p.family_name) < ${`${s.family}\u{10FFFF}`}
-        AND lower(p.family_name) LIKE ${`${likePrefix(s.family)}%`}`,
-    );
-    if (s.given) query = query.where(sql<SqlBool>`lower(p.given_name) LIKE ${`${likePrefix(s.given)}%`}`);
+    // In code-point order the planner turns the prefix into one range of the name index and walks it in order.
+    query = query.where(sql<SqlBool>`${familyKey} LIKE ${`${likeEscape(s.family)}%`}`);
+    if (s.given) query = query.where(sql<SqlBool>`${givenKey} LIKE ${`${likeEscape(s.given)}%`}`);
   }
   if (q.after) {
     const [family, given, id] = q.after;
-    query = query.where(
-      sql<SqlBool>`(lower(p.family_name), lower(p.given_name), p.id) > (${family}, ${given}, ${id}::bigint)`,
-    );
+    query = query.where(sql<SqlBool>`(${familyKey}, ${givenKey}, p.id) > (${family}, ${given}, ${id}::bigint)`);
   }
   return query
-    .orderBy(sql`lower(p.family_name)`)
-    .orderBy(sql`lower(p.given_name)`)
+    .orderBy(familyKey)
+    .orderBy(givenKey)
     .orderBy('p.id')
     .limit(q.limit + 1)
     .execute() as Promise<PersonListRow[]>;

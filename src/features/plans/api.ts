@@ -44,7 +44,7 @@ export async function api(app: FastifyInstance, { deps }: AppContext) {
         tags,
         summary: 'My development record (export)',
         description:
-          'The portable record: format "leadwell-development-record", version 1, with one key per section (assessments, plan). Import it at another Leadwell organisation from the record page.',
+          'The portable record: format "leadwell-development-record", version 2, with one key per section (assessments, plan, feedback: released 360 summaries with shown group aggregates only, appraisals: signed appraisals, learning). Import it at another Leadwell organisation from the record page; version 1 files are still imported.',
         response: { 200: DevelopmentRecord, ...errors },
       },
     },

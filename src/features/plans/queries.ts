@@ -201,3 +201,49 @@ export async function insertImportedPlanItem(
     })
     .execute();
 }
+
+export type ImportedSection = 'feedback' | 'appraisals' | 'learning';
+
+/**
+ * Items of foreign sections from imported records, kept as they came (read-only). Each goes in once per person:
+ * an item already held (same section and key) is skipped. Returns how many were new.
+ */
+export async function insertImportedItems(
+  db: Db,
+  p: { importId: number; personId: number; items: { section: ImportedSection; key: string; content: unknown }[] },
+): Promise<number> {
+  if (!p.items.length) return 0;
+  let added = 0;
+  // A record holds at most some thousands of learning records: a thousand rows per statement.
+  for (let i = 0; i < p.items.length; i += 1000) {
+    const rows = await db
+      .insertInto('imported_record_items')
+      .values(
+        p.items.slice(i, i + 1000).map((x) => ({
+          import_id: p.importId,
+          person_id: p.personId,
+          section: x.section,
+          item_key: x.key,
+          content: JSON.stringify(x.content),
+        })),
+      )
+      .onConflict((oc) => oc.columns(['person_id', 'section', 'item_key']).doNothing())
+      .returning('id')
+      .execute();
+    added += rows.length;
+  }
+  return added;
+}
+
+/** A person's imported items of one section, in the order they were imported. */
+export async function importedItemsOf(db: Db, personId: number, section: ImportedSection): Promise<unknown[]> {
+  const rows = await db
+    .selectFrom('imported_record_items')
+    .select('content')
+    .where('person_id', '=', personId)
+    .where('section', '=', section)
+    .orderBy('id')
+    .limit(10_000)
+    .execute();
+  return rows.map((r) => r.content);
+}

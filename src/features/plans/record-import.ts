@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Value } from '@sinclair/typebox/value';
 import type { Database } from '../../db/database.ts';
 import type { ManagementLevel } from '../../db/schema.ts';
@@ -11,15 +12,23 @@ import {
   insertImportedHistory,
   priorImport,
 } from '../assessments/import-queries.ts';
+import { assessmentsOf, importedHistoryOf } from '../assessments/queries.ts';
 import { findFramework, versionsOf } from '../frameworks/queries.ts';
 import { findPerson } from '../people/queries.ts';
-import { insertImportedPlanItem } from './queries.ts';
-import { DevelopmentRecord, type DevelopmentRecordT, type RecordAssessmentT } from './record-format.ts';
+import { type ImportedSection, insertImportedItems, insertImportedPlanItem, planOf } from './queries.ts';
+import {
+  DevelopmentRecord,
+  type DevelopmentRecordT,
+  DevelopmentRecordV1,
+  type RecordAssessmentT,
+} from './record-format.ts';
 
 // Import of a development record at a new employer: all or nothing, with every problem reported by its place in
 // the file. Competencies are matched by framework key, version number and competency code. Assessments of
 // versions held here join the person's history (marked as imported); those of versions not held here are kept
-// as imported history and never scored or compared with local results.
+// as imported history and never scored or compared with local results. The 360 summaries, appraisals and learning
+// of version 2 are kept as read-only history, labelled with the organisation and date of the export. Importing a
+// record again (the same file, or a later export of the same record) adds only what is not held yet.
 
 export interface ImportProblem {
   where: string;
@@ -27,8 +36,41 @@ export interface ImportProblem {
 }
 
 export type ImportResult =
-  | { ok: true; assessments: number; history: number; planItems: number; evidence: number; importId: number }
+  | {
+      ok: true;
+      assessments: number;
+      history: number;
+      planItems: number;
+      evidence: number;
+      feedback: number;
+      appraisals: number;
+      learning: number;
+      /** Items already held from an earlier import, not added again. */
+      skipped: number;
+      importId: number;
+    }
   | { ok: false; problems: ImportProblem[] };
+
+/** JSON with keys in order, so that the same item always has the same digest whatever order its keys came in. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** An item's identity: its content without where it was imported from (that changes as it travels). */
+export function itemKey(item: { imported?: unknown }): string {
+  const { imported: _, ...rest } = item;
+  return createHash('sha256').update(canonical(rest)).digest('hex');
+}
+
+const instant = (t: string | Date) => new Date(t).toISOString();
 
 const MAX_PROBLEMS = 100;
 
@@ -83,24 +125,31 @@ export async function importRecord(
       ],
     };
   }
-  if (head.version !== 1) {
+  if (head.version !== 1 && head.version !== 2) {
     return {
       ok: false,
       problems: [
         {
           where: 'version',
-          message: `Version ${String(head.version)} of the record format is not supported: this Leadwell reads version 1`,
+          message: `Version ${String(head.version)} of the record format is not supported: this Leadwell reads versions 1 and 2`,
         },
       ],
     };
   }
   const problems: ImportProblem[] = [];
-  for (const e of Value.Errors(DevelopmentRecord, data)) {
+  for (const e of Value.Errors(head.version === 1 ? DevelopmentRecordV1 : DevelopmentRecord, data)) {
     problems.push({ where: place(e.path), message: e.message });
     if (problems.length >= MAX_PROBLEMS) break;
   }
   if (problems.length) return { ok: false, problems };
-  const record = data as DevelopmentRecordT;
+  // A version 1 record has no 360, appraisal or learning sections.
+  const given = data as Partial<DevelopmentRecordT>;
+  const record = {
+    ...given,
+    feedback: given.feedback ?? [],
+    appraisals: given.appraisals ?? [],
+    learning: given.learning ?? [],
+  } as DevelopmentRecordT;
 
   const person = await findPerson(db, personId);
   if (record.person.staff_number && person?.staff_number && record.person.staff_number !== person.staff_number) {
@@ -115,6 +164,20 @@ export async function importRecord(
       message: `This record (exported from ${record.source.organisation} on ${record.exported_at}) has already been imported`,
     });
   }
+
+  // What the person already holds, so that a later export of the same record adds only what is new.
+  const heldAssessments = new Set(
+    (await assessmentsOf(db, personId))
+      .filter((a) => a.submitted_at)
+      .map((a) => `${a.framework_version_id}|${instant(a.submitted_at!)}`),
+  );
+  const heldHistory = new Set(
+    (await importedHistoryOf(db, personId)).map(
+      (h) => `${h.framework_key}|${h.framework_version}|${h.submitted_at ? instant(h.submitted_at) : ''}`,
+    ),
+  );
+  const heldPlan = new Set((await planOf(db, personId)).map((i) => `${i.title}|${instant(i.created_at)}`));
+  let skipped = 0;
 
   const plans: Plan[] = [];
   for (const [i, a] of record.assessments.entries()) {
@@ -191,19 +254,42 @@ export async function importRecord(
   }
   if (problems.length) return { ok: false, problems: problems.slice(0, MAX_PROBLEMS) };
 
+  const origin = { organisation: record.source.organisation, exported_at: record.exported_at };
+  const foreign = (section: ImportedSection, items: { imported: unknown }[]) =>
+    items.map((item) => ({ section, key: itemKey(item), content: { ...item, imported: item.imported ?? origin } }));
+  const foreignItems = [
+    ...foreign('feedback', record.feedback),
+    ...foreign('appraisals', record.appraisals),
+    ...foreign('learning', record.learning),
+  ];
+
   return db.transaction().execute(async (trx) => {
     const importId = await insertImport(trx, {
       personId,
       sourceOrganisation: record.source.organisation,
       exportedAt: record.exported_at,
       accountId: actor.accountId,
-      summary: { assessments: record.assessments.length, plan: record.plan.length },
+      summary: {
+        version: record.version,
+        assessments: record.assessments.length,
+        plan: record.plan.length,
+        feedback: record.feedback.length,
+        appraisals: record.appraisals.length,
+        learning: record.learning.length,
+      },
     });
     let assessments = 0;
     let history = 0;
     let evidence = 0;
     for (const p of plans) {
       const a = p.assessment;
+      const held = p.model
+        ? heldAssessments.has(`${p.model.meta.id}|${instant(a.submitted_at)}`)
+        : heldHistory.has(`${a.framework.key}|${a.framework.version}|${instant(a.submitted_at)}`);
+      if (held) {
+        skipped++;
+        continue;
+      }
       if (!p.model) {
         await insertImportedHistory(trx, { importId, personId, assessment: a });
         history++;
@@ -247,9 +333,21 @@ export async function importRecord(
       });
       if (assessmentId) assessments++;
     }
+    let planItems = 0;
     for (const { item, competency } of items) {
+      if (heldPlan.has(`${item.title}|${instant(item.created_at)}`)) {
+        skipped++;
+        continue;
+      }
       await insertImportedPlanItem(trx, { importId, personId, item, competency });
+      planItems++;
     }
-    return { ok: true as const, assessments, history, planItems: items.length, evidence, importId };
+    const counts = { feedback: 0, appraisals: 0, learning: 0 };
+    for (const section of ['feedback', 'appraisals', 'learning'] as const) {
+      const of = foreignItems.filter((x) => x.section === section);
+      counts[section] = await insertImportedItems(trx, { importId, personId, items: of });
+      skipped += of.length - counts[section];
+    }
+    return { ok: true as const, assessments, history, planItems, evidence, ...counts, skipped, importId };
   });
 }

@@ -2,16 +2,20 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../../feature.ts';
 import { readUpload, singleError } from '../../web/http.ts';
 import type { FieldError } from '../../web/render.ts';
-import { auditWrite, flash, home, ownPerson, takeFlash } from '../assessments/web.ts';
+import { auditWrite, flash, home, idParam, ownPerson, readSubject, takeFlash } from '../assessments/web.ts';
 import { buildRecord } from './record.ts';
 import { type ImportProblem, importRecord } from './record-import.ts';
 
-// "My development record": one printable page of everything in the person's self-assessments and plan, its
-// JSON download, and the import of a record from a previous employer.
+// "My development record": one printable page of the person's self-assessments, plan, 360 summaries, appraisals and
+// learning, its JSON download, and the import of a record from a previous employer. Line managers and admins read
+// a person's record on the same page (audited, without the 360 reports the person has not shared); only the person
+// downloads or imports it.
 
 const views = 'features/plans/views';
 const recordUrl = `${home}/record`;
 const MAX_BYTES = 5 * 1024 * 1024;
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 function summary(problems: ImportProblem[]): FieldError[] {
   const first = problems.slice(0, 10).map((p, i) => ({ text: `${p.where}: ${p.message}`, href: `#problem-${i}` }));
@@ -41,6 +45,31 @@ export async function recordRoutes(app: FastifyInstance, ctx: AppContext) {
       ],
       flash: await takeFlash(ctx, req),
       record,
+      own: true,
+      levelLabels,
+    });
+  });
+
+  // The same record of someone else, for their line manager or an admin of their organisation (readSubject audits
+  // the read and refuses anyone else).
+  app.get<{ Params: { pid: string } }>('/development/people/:pid/record', async (req, reply) => {
+    const personId = idParam(req.params.pid, 'Person');
+    const { person, access } = await readSubject(db, req, personId, {
+      action: 'development.record.read',
+      subjectType: 'person',
+    });
+    const self = access === 'self';
+    const record = await buildRecord(db, personId, ctx.deps.clock.now(), self ? 'self' : 'other');
+    const name = `${person.given_name} ${person.family_name}`;
+    return reply.render(`${views}/record.njk`, {
+      title: `Development record of ${name}`,
+      breadcrumbs: [
+        { href: home, text: 'Development' },
+        { href: `/development/people/${personId}`, text: `Development of ${name}` },
+      ],
+      record,
+      own: self,
+      access,
       levelLabels,
     });
   });
@@ -96,12 +125,31 @@ export async function recordRoutes(app: FastifyInstance, ctx: AppContext) {
       action: 'record.import',
       subjectType: 'development_import',
       subjectId: result.importId,
-      details: { assessments: result.assessments, history: result.history, plan: result.planItems },
+      details: {
+        assessments: result.assessments,
+        history: result.history,
+        plan: result.planItems,
+        feedback: result.feedback,
+        appraisals: result.appraisals,
+        learning: result.learning,
+        skipped: result.skipped,
+      },
     });
+    const parts = [
+      plural(result.assessments + result.history, 'self-assessment'),
+      plural(result.planItems, 'plan item'),
+      plural(result.feedback, '360 summary', '360 summaries'),
+      plural(result.appraisals, 'appraisal'),
+      plural(result.learning, 'learning record'),
+    ];
     await flash(
       ctx,
       req,
-      `Imported ${result.assessments + result.history} self-assessment${result.assessments + result.history === 1 ? '' : 's'} and ${result.planItems} plan item${result.planItems === 1 ? '' : 's'} from ${file.filename}.`,
+      `Imported ${parts.slice(0, -1).join(', ')} and ${parts.at(-1)} from ${file.filename}.${
+        result.skipped
+          ? ` ${plural(result.skipped, 'item')} you already had ${result.skipped === 1 ? 'was' : 'were'} not added again.`
+          : ''
+      }`,
     );
     return reply.redirect(recordUrl, 303);
   });

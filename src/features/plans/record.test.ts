@@ -84,7 +84,7 @@ describe('the development record', () => {
       /^attachment; filename="development-record-\d{4}-\d{2}-\d{2}\.json"$/,
     );
     const record = res.json() as DevelopmentRecordT;
-    expect(record).toMatchObject({ format: 'leadwell-development-record', version: 1 });
+    expect(record).toMatchObject({ format: 'leadwell-development-record', version: 2 });
     expect(record.assessments).toHaveLength(1);
     expect(record.assessments[0].framework).toMatchObject({ key: 'leadwell-management-standards', version: 1 });
     expect(record.plan[0]).toMatchObject({ title: 'Learn SPC charts', due_on: '2027-03-31', source: 'assessment' });
@@ -124,6 +124,8 @@ describe('the development record', () => {
     record.exported_at = '2026-11-20T10:00:00.000Z';
     record.assessments[0].framework.version = 9;
     record.plan[0].competency!.version = 9;
+    // A different item (an item already held, same title and creation time, is not imported twice).
+    record.plan[0].created_at = '2026-11-19T10:00:00.000Z';
     const result = await importRecord(away.deps.db, arrived.id, JSON.stringify(record), { accountId: null });
     expect(result).toMatchObject({ ok: true, assessments: 0, history: 1, planItems: 1 });
     const history = await away.deps.db

@@ -1,20 +1,41 @@
 import type { Database } from '../../db/database.ts';
+import { appraisalSection } from '../appraisals/record-section.ts';
 import { evidenceOfAssessment } from '../assessments/evidence-queries.ts';
 import { assessmentsOf, importedHistoryOf } from '../assessments/queries.ts';
 import { loadModels, scored } from '../assessments/result.ts';
+import { feedbackSection } from '../feedback/record-section.ts';
+import { learningSection } from '../learning-record/section.ts';
 import { findPerson, personAssignments } from '../people/queries.ts';
-import { planOf } from './queries.ts';
-import type { DevelopmentRecordT, RecordAssessmentT, RecordPlanItemT } from './record-format.ts';
+import { importedItemsOf, planOf } from './queries.ts';
+import {
+  type DevelopmentRecordT,
+  RECORD_VERSION,
+  type RecordAppraisalT,
+  type RecordAssessmentT,
+  type RecordFeedbackT,
+  type RecordLearningT,
+  type RecordPlanItemT,
+} from './record-format.ts';
 
 // Building the portable record of one person: their submitted self-assessments with framework versions and
-// scores, evidence metadata (never file contents) and plan items. Work in progress stays behind.
+// scores, evidence metadata (never file contents), plan items, the released 360 summaries they received, their
+// signed appraisals and their learning record. Work in progress stays behind. Items imported from earlier
+// employers travel on as they came, still labelled with where they came from.
+
+/** Who reads the record: the person (everything above), or their line manager or an admin (no unshared 360s). */
+export type RecordReader = 'self' | 'other';
 
 export async function sourceOrganisation(db: Database, personId: number): Promise<string> {
   const current = (await personAssignments(db, personId)).find((a) => a.end_date === null);
   return current ? `${current.organisation_name} (${current.organisation_code})` : 'Leadwell';
 }
 
-export async function buildRecord(db: Database, personId: number, now: Date): Promise<DevelopmentRecordT> {
+export async function buildRecord(
+  db: Database,
+  personId: number,
+  now: Date,
+  reader: RecordReader = 'self',
+): Promise<DevelopmentRecordT> {
   const person = await findPerson(db, personId);
   if (!person) throw new Error(`person ${personId} is missing`);
   const rows = (await assessmentsOf(db, personId)).filter((a) => a.status === 'submitted');
@@ -88,13 +109,37 @@ export async function buildRecord(db: Database, personId: number, now: Date): Pr
       updated_at: i.updated_at.toISOString(),
     };
   });
+  const feedback: RecordFeedbackT[] = [
+    ...((await importedItemsOf(db, personId, 'feedback')) as RecordFeedbackT[]),
+    ...(await feedbackSection(db, personId, { sharedOnly: reader !== 'self' })),
+  ];
+  const appraisals: RecordAppraisalT[] = [
+    ...((await importedItemsOf(db, personId, 'appraisals')) as RecordAppraisalT[]),
+    ...(await appraisalSection(db, personId)).reverse().map((a) => ({ ...a, imported: null })),
+  ];
+  const learning: RecordLearningT[] = [
+    ...(await learningSection(db, personId)).records.map((r) => ({
+      title: r.title,
+      provider: r.provider,
+      completed_on: r.completed_on,
+      outcome: r.outcome,
+      hours: r.hours,
+      mandatory: r.mandatory,
+      source: r.source,
+      imported: null,
+    })),
+    ...((await importedItemsOf(db, personId, 'learning')) as RecordLearningT[]),
+  ];
   return {
     format: 'leadwell-development-record',
-    version: 1,
+    version: RECORD_VERSION as 2,
     exported_at: now.toISOString(),
     source: { organisation: await sourceOrganisation(db, personId), system: 'Leadwell' },
     person: { given_name: person.given_name, family_name: person.family_name, staff_number: person.staff_number },
     assessments,
     plan,
+    feedback,
+    appraisals,
+    learning,
   };
 }

@@ -31,13 +31,14 @@ const crumbs = [
   { href: home, text: 'Development' },
 ];
 
-async function presentPlan(db: AppContext['deps']['db'], personId: number) {
+/** The plan's items, and the framework versions they (and `also`) use, each version read once. */
+async function presentPlan(db: AppContext['deps']['db'], personId: number, also: number[] = []) {
   const items = await planOf(db, personId);
-  const models = await loadModels(
-    db,
-    items.flatMap((i) => (i.framework_version_id ? [{ framework_version_id: i.framework_version_id }] : [])),
-  );
-  return items.map((i) => presentItem(i, models));
+  const models = await loadModels(db, [
+    ...items.flatMap((i) => (i.framework_version_id ? [{ framework_version_id: i.framework_version_id }] : [])),
+    ...also.map((id) => ({ framework_version_id: id })),
+  ]);
+  return { items: items.map((i) => presentItem(i, models)), models };
 }
 
 type Form = { values?: Record<string, string>; errors?: FieldError[]; fields?: Record<string, { text: string }> };
@@ -75,8 +76,11 @@ async function routes(app: FastifyInstance, ctx: AppContext) {
     form: Form = {},
     status = 200,
   ) => {
+    // The competency list comes from the latest assessment's framework version: only its model is needed, not
+    // its scores, and the plan's items usually use the same version, so it is read once for both.
     const latest = await latestSubmitted(db, personId);
-    const latestModel = latest ? (await scored(db, latest)).model : undefined;
+    const plan = await presentPlan(db, personId, latest ? [latest.framework_version_id] : []);
+    const latestModel = latest ? plan.models.get(latest.framework_version_id) : undefined;
     const v = form.values ?? {};
     return reply.render(
       `${views}/plan.njk`,
@@ -84,7 +88,7 @@ async function routes(app: FastifyInstance, ctx: AppContext) {
         title: 'Your development plan',
         breadcrumbs: crumbs,
         flash: await takeFlash(ctx, req),
-        items: await presentPlan(db, personId),
+        items: plan.items,
         competencyItems: [
           { value: '', text: 'No competency', selected: !v.competency },
           ...(latestModel?.content.competencies.map((c) => ({
@@ -246,7 +250,7 @@ async function routes(app: FastifyInstance, ctx: AppContext) {
       personId,
       access,
       history: historyByVersion(rows, await loadModels(db, rows)),
-      items: await presentPlan(db, personId),
+      items: (await presentPlan(db, personId)).items,
     });
   });
 

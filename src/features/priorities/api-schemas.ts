@@ -115,6 +115,10 @@ export const thicketReply = Type.Object({
   code: nullable(Type.String(), 'ODS code; null for England'),
   name: Type.String(),
   refreshed_at: nullable(Type.String({ format: 'date-time' }), 'When the figures were computed'),
+  pending_since: nullable(
+    Type.String({ format: 'date-time' }),
+    'When the oldest change to the register not yet counted in the figures was made (they update within minutes); null when none waits',
+  ),
   figures: Type.Union([figures, Type.Null()]),
   trend: Type.Array(
     Type.Object({ on: Type.String({ format: 'date' }), mean_per_team: Type.Number(), teams: Type.Integer() }),

@@ -19,12 +19,13 @@ import {
   listVisible,
   orgByCode,
   type PriorityRow,
+  pendingSince,
   type TargetRow,
   targetsOf,
   viewerAreas,
 } from './queries.ts';
 import { createPriority, placeOf, resolvePlace } from './register.ts';
-import { type AreaFigures, areaFigures, childAreas, type Level, teamRows, trendOf } from './summary-queries.ts';
+import { type AreaFigures, areaFigures, areaSnapshot, type Level, teamRows, trendOf } from './summary-queries.ts';
 
 const tags = ['Competing priorities'];
 const errors = { 400: errorReply, 401: errorReply, 403: errorReply, 404: errorReply };
@@ -143,7 +144,7 @@ export async function api(app: FastifyInstance, { deps }: AppContext) {
       if ('field' in place) {
         throw new HttpError(place.message.startsWith('You may not') ? 403 : 400, `${place.field}: ${place.message}`);
       }
-      const id = await createPriority(deps, { viewer, ip: req.ip }, parsed.data, place);
+      const { id } = await createPriority(deps, { viewer, ip: req.ip }, parsed.data, place);
       const p = (await findPriority(db, id))!;
       return reply.code(201).send(itemJson(p, await targetsOf(db, [id])));
     },
@@ -156,7 +157,7 @@ export async function api(app: FastifyInstance, { deps }: AppContext) {
         tags,
         summary: 'The thicket of concurrent priorities in an area',
         description:
-          'Concurrent priorities per team (mean, median, 90th centile, most, distribution), the unfunded share, pairs marked overlapping or conflicting and the monthly trend, for England, a region, an ICB or (with the right to its detail) an organisation. Computed by the nightly refresh and after each change, not per request.',
+          'Concurrent priorities per team (mean, median, 90th centile, most, distribution), the unfunded share, pairs marked overlapping or conflicting and the monthly trend, for England, a region, an ICB or (with the right to its detail) an organisation. Computed by the nightly refresh and after each change (by a job within minutes when a change reaches many organisations), not per request.',
         querystring: thicketQuery,
         response: { 200: thicketReply, ...errors },
       },
@@ -176,17 +177,24 @@ export async function api(app: FastifyInstance, { deps }: AppContext) {
         name = org.name;
         areaCode = org.code;
       }
-      const [f, points, children, teams] = await Promise.all([
-        areaFigures(db, level, areaId),
-        trendOf(db, level, areaId),
-        level === 'organisation' ? undefined : childAreas(db, level, areaId),
-        level === 'organisation' ? teamRows(db, areaId, 100) : [],
-      ]);
+      // An area's figures in one round trip; an organisation's with its busiest teams.
+      const snap =
+        level === 'organisation' ? undefined : await areaSnapshot(db, level as Exclude<Level, 'organisation'>, areaId);
+      const [f, points, children, teams, pending] = snap
+        ? [snap.figures, snap.trend, snap.children, [], snap.pendingSince]
+        : await Promise.all([
+            areaFigures(db, level, areaId),
+            trendOf(db, level, areaId),
+            undefined,
+            teamRows(db, areaId, 100),
+            pendingSince(db),
+          ]);
       return {
         level,
         code: areaCode,
         name,
         refreshed_at: f ? new Date(f.refreshedAt).toISOString() : null,
+        pending_since: pending ? pending.toISOString() : null,
         figures: f ? figuresJson(f) : null,
         trend: points.map((p) => ({ on: p.day, mean_per_team: p.mean, teams: p.teams })),
         areas: children?.areas.map((a) => ({ code: a.code, name: a.name, figures: figuresJson(a.figures) })) ?? [],

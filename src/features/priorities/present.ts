@@ -1,17 +1,17 @@
 import * as Plot from '@observablehq/plot';
 import { spc, variationLabels } from '../../stats/spc.ts';
+import { memoChart } from '../../web/chart-memo.ts';
 import { barChart, chartColours, renderChart } from '../../web/charts.ts';
 import { percentText, unfundedShare } from './priorities.ts';
 import type { AreaFigures, Level } from './summary-queries.ts';
-import { cellText, type DataTable, shown } from './tables.ts';
+import { cellText, type DataTable, oneDecimal, shown } from './tables.ts';
 
 // How the thicket pages show their figures: summary rows, the distribution and trend charts, and the tables
 // (every chart is paired with a table holding the same figures, which is also downloadable).
 
 export const views = 'features/priorities/views';
 
-const one = (n: number | null | undefined) =>
-  n === null || n === undefined ? 'Not available' : n.toLocaleString('en-GB', { maximumFractionDigits: 1 });
+const one = (n: number | null | undefined) => (n === null || n === undefined ? 'Not available' : oneDecimal.format(n));
 
 export function figuresRows(f: AreaFigures) {
   return [
@@ -44,13 +44,13 @@ export function distribution(f: AreaFigures, areaName: string) {
       share: f.teams ? Math.round((1000 * d.teams) / f.teams) / 10 : null,
     })),
   };
-  const svg = barChart(
-    f.distribution.map((d) => ({ label: d.bucket, value: d.teams })),
-    {
+  const bars = f.distribution.map((d) => ({ label: d.bucket, value: d.teams }));
+  const svg = memoChart(['thicket-distribution', bars, table.caption], () =>
+    barChart(bars, {
       title: table.caption,
       description: 'Horizontal bars: the number of teams carrying each number of concurrent priorities.',
       xLabel: 'Teams',
-    },
+    }),
   );
   return { svg, table };
 }
@@ -60,6 +60,11 @@ export function distribution(f: AreaFigures, areaName: string) {
  * priorities is better, so points below the mean by a special cause are improvement and above it concern.
  */
 export function trend(points: { day: string; teams: number; mean: number }[], areaName: string) {
+  // The reading of the process (SPC), the table and the chart all follow from the points: kept together.
+  return memoChart(['thicket-trend', points, areaName], () => trendView(points, areaName));
+}
+
+function trendView(points: { day: string; teams: number; mean: number }[], areaName: string) {
   const result =
     points.length >= 2
       ? spc(
@@ -106,7 +111,10 @@ export function trend(points: { day: string; teams: number; mean: number }[], ar
       marginLeft: 50,
       x: { type: 'utc', label: null },
       y: { label: 'Mean priorities per team', grid: true, zero: true },
-      color: { legend: true, range: [chartColours.grey, chartColours.green, chartColours.orange, chartColours.purple] },
+      color: {
+        legend: true,
+        range: [chartColours.grey, chartColours.green, chartColours.orange, chartColours.purple],
+      },
       symbol: { legend: false },
       marks,
     },

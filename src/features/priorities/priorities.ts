@@ -175,5 +175,6 @@ export function unfundedShare(unfunded: number, total: number): number | undefin
   return total > 0 ? Math.round((1000 * unfunded) / total) / 10 : undefined;
 }
 
+const percentFormat = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 });
 export const percentText = (x: number | undefined) =>
-  x === undefined ? 'Not available' : `${x.toLocaleString('en-GB', { maximumFractionDigits: 1 })}%`;
+  x === undefined ? 'Not available' : `${percentFormat.format(x)}%`;

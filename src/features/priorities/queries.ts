@@ -274,6 +274,61 @@ export async function setStatus(db: Db, id: number, status: PriorityStatus, ende
     .execute();
 }
 
+/** What an edit may change: everything but where it is placed and its status. */
+export async function updatePriority(db: Db, id: number, p: PriorityInput) {
+  await db
+    .updateTable('priorities')
+    .set({
+      title: p.title,
+      source: p.source,
+      set_on: p.set_on,
+      measure: p.measure,
+      target_date: p.target_date ?? null,
+      funded: p.funded,
+      funding_amount: p.funding_amount ?? null,
+      owner: p.owner,
+      updated_at: new Date(),
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Ask the job to recompute some organisations' figures (null: every organisation). */
+export async function requestRefresh(db: Db, orgIds: number[] | null, reason: string) {
+  await db.insertInto('priority_refresh_requests').values({ organisation_ids: orgIds, reason }).execute();
+}
+
+/** The requests not yet done (oldest first), locked so that a second job run waits rather than repeats them. */
+export async function claimRefreshRequests(db: Db) {
+  const res = await sql<{ id: number; organisation_ids: number[] | null }>`
+    SELECT id, organisation_ids FROM priority_refresh_requests WHERE done_at IS NULL ORDER BY id
+       FOR UPDATE SKIP LOCKED`.execute(db);
+  return res.rows.map((r) => ({ id: Number(r.id), organisationIds: r.organisation_ids }));
+}
+
+export async function markRefreshDone(db: Db, ids: number[] | 'all-before', before?: Date) {
+  if (ids === 'all-before') {
+    await sql`UPDATE priority_refresh_requests SET done_at = now()
+               WHERE done_at IS NULL AND requested_at <= ${before!}`.execute(db);
+    return;
+  }
+  if (ids.length) {
+    await sql`UPDATE priority_refresh_requests SET done_at = now() WHERE id = ANY(${ids}::bigint[])`.execute(db);
+  }
+}
+
+/** When the oldest change not yet counted was made, if any (pages say their figures update shortly). */
+export async function pendingSince(db: Db): Promise<Date | undefined> {
+  const r = await db
+    .selectFrom('priority_refresh_requests')
+    .select('requested_at')
+    .where('done_at', 'is', null)
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  return r?.requested_at;
+}
+
 /** Organisations a priority applies to, for refreshing them after a change: every organisation when it cascades. */
 export async function organisationsOfPriority(db: Db, id: number): Promise<number[] | 'all'> {
   const p = await db
@@ -311,14 +366,18 @@ export const appliesToWholeOrg = (org: { id: number; icb_id: number | null; regi
                 WHERE wt.priority_id = p.id AND wt.organisation_id = ${org.id} AND wt.team_id IS NULL))`;
 
 /**
- * Active priorities that apply to an organisation: to it as a whole, or (when teamIds is given, only those
- * teams; otherwise any team) to its teams. With the teams of the organisation each is placed on.
+ * Active priorities that apply to an organisation: to it as a whole, or (when `managed` teams are given, only
+ * those teams, through them or a team above them; otherwise any team) to its teams. With the teams of the
+ * organisation each is placed on.
  */
 export async function applyingTo(
   db: Db,
   org: { id: number; icb_id: number | null; region_id: number | null },
-  teamIds?: number[],
+  managed?: number[],
 ) {
+  // A priority placed on a team applies to every team under it: for some teams, look for those placed on them
+  // or on a team above them.
+  const teamIds = managed === undefined ? undefined : await withAncestors(db, managed);
   const teamFilter =
     teamIds === undefined ? sql`` : sql`AND tt.team_id = ANY(${teamIds.length ? teamIds : [-1]}::int[])`;
   const rows = await prioritySelect(db)
@@ -346,6 +405,18 @@ export async function applyingTo(
     .orderBy('p.id', 'desc')
     .execute();
   return rows;
+}
+
+/** The teams given and every team above them (teams.parent_team_id). */
+export async function withAncestors(db: Db, teamIds: number[]): Promise<number[]> {
+  if (!teamIds.length) return [];
+  const res = await sql<{ id: number }>`
+    WITH RECURSIVE up(id, parent) AS (
+      SELECT id, parent_team_id FROM teams WHERE id = ANY(${teamIds}::int[])
+      UNION
+      SELECT t.id, t.parent_team_id FROM up JOIN teams t ON t.id = up.parent
+    ) SELECT id FROM up`.execute(db);
+  return res.rows.map((r) => r.id);
 }
 
 export interface LinkRow {

@@ -8,7 +8,8 @@ import type { Db } from './queries.ts';
  * "When figures are computed"). In one transaction, serialised by an advisory lock:
  *
  * 1. temporary sets of the priorities active today that apply to each organisation as a whole (_op: cascaded
- *    national, regional and ICB ones, and those placed on the organisation) and to single teams (_tp), and the
+ *    national, regional and ICB ones, and those placed on the organisation) and to single teams (_tp: placed on
+ *    the team or on a team above it), and the
  *    marked links between active priorities (_ln) — for every organisation with open teams (a few thousand rows);
  * 2. per team and per manager, for the organisations given (all when none are given): concurrent priorities
  *    (|organisation set| + |team's own|), unfunded ones, and marked overlaps and conflicts whose two priorities
@@ -17,16 +18,19 @@ import type { Db } from './queries.ts';
  * 4. the monthly trend (every level when refreshing all; the organisations' own rows otherwise).
  */
 export async function refreshThicket(db: Database, today: string, orgIds?: number[]) {
-  return db.transaction().execute(async (trx) => {
-    await sql`SELECT pg_advisory_xact_lock(hashtext('leadwell.priority_summaries'))`.execute(trx);
-    const orgs = orgIds ?? null;
-    await buildSets(trx, today);
-    const teams = await writeTeams(trx, orgs);
-    const managers = await writeManagers(trx, orgs);
-    await writeAreas(trx);
-    await writeTrend(trx, trendDays(today), orgs);
-    return { teams, managers };
-  });
+  return db.transaction().execute((trx) => refreshThicketIn(trx, today, orgIds));
+}
+
+/** The refresh inside a transaction the caller holds (the pending-requests job marks its requests in it). */
+export async function refreshThicketIn(trx: Db, today: string, orgIds?: number[]) {
+  await sql`SELECT pg_advisory_xact_lock(hashtext('leadwell.priority_summaries'))`.execute(trx);
+  const orgs = orgIds ?? null;
+  await buildSets(trx, today);
+  const teams = await writeTeams(trx, orgs);
+  const managers = await writeManagers(trx, orgs);
+  await writeAreas(trx);
+  await writeTrend(trx, trendDays(today), orgs);
+  return { teams, managers };
 }
 
 async function buildSets(db: Db, today: string) {
@@ -46,10 +50,21 @@ async function buildSets(db: Db, today: string) {
       SELECT t.organisation_id, a.id, a.funded FROM priority_targets t JOIN _pa a ON a.id = t.priority_id
        WHERE t.team_id IS NULL`,
     sql`CREATE UNIQUE INDEX ON _op (org_id, pid)`,
+    // A priority placed on a team applies to every team under it (teams.parent_team_id): _td holds each
+    // targeted team with itself and its descendants, open or not (the trend asks which were open on each day).
+    sql`CREATE TEMP TABLE _td ON COMMIT DROP AS
+      WITH RECURSIVE d(root, team_id) AS (
+        SELECT DISTINCT team_id, team_id FROM priority_targets WHERE team_id IS NOT NULL
+        UNION
+        SELECT d.root, c.id FROM d JOIN teams c ON c.parent_team_id = d.team_id
+      ) SELECT root, team_id FROM d`,
+    sql`CREATE INDEX ON _td (root)`,
+    sql`ANALYZE _td`,
     sql`CREATE TEMP TABLE _tp ON COMMIT DROP AS
-      SELECT t.team_id, t.organisation_id AS org_id, a.id AS pid, a.funded
+      SELECT DISTINCT d.team_id, t.organisation_id AS org_id, a.id AS pid, a.funded
         FROM priority_targets t JOIN _pa a ON a.id = t.priority_id
-        JOIN teams tm ON tm.id = t.team_id AND tm.closed_on IS NULL
+        JOIN _td d ON d.root = t.team_id
+        JOIN teams tm ON tm.id = d.team_id AND tm.closed_on IS NULL
        WHERE NOT EXISTS (SELECT 1 FROM _op WHERE _op.org_id = t.organisation_id AND _op.pid = a.id)`,
     sql`CREATE UNIQUE INDEX ON _tp (team_id, pid)`,
     sql`CREATE TEMP TABLE _ln ON COMMIT DROP AS
@@ -198,12 +213,13 @@ async function writeTrend(db: Db, days: string[], orgs: number[] | null) {
       SELECT pd.day, t.organisation_id AS org_id, count(*) AS n
         FROM pd JOIN priority_targets t ON t.priority_id = pd.id AND t.team_id IS NULL GROUP BY pd.day, t.organisation_id
     ),
-    team_t AS (
-      SELECT pd.day, t.organisation_id AS org_id, count(*) AS n
+    team_pairs AS (
+      SELECT DISTINCT pd.day, pd.id, d.team_id, t.organisation_id AS org_id
         FROM pd JOIN priority_targets t ON t.priority_id = pd.id AND t.team_id IS NOT NULL
-        JOIN teams tm ON tm.id = t.team_id AND (tm.closed_on IS NULL OR tm.closed_on > pd.day)
-       GROUP BY pd.day, t.organisation_id
+        JOIN _td d ON d.root = t.team_id
+        JOIN teams tm ON tm.id = d.team_id AND (tm.closed_on IS NULL OR tm.closed_on > pd.day)
     ),
+    team_t AS (SELECT day, org_id, count(*) AS n FROM team_pairs GROUP BY day, org_id),
     ot AS (
       SELECT d.day, tm.organisation_id AS org_id, count(*) AS teams
         FROM days d JOIN teams tm ON (tm.closed_on IS NULL OR tm.closed_on > d.day)

@@ -12,14 +12,16 @@ import {
   organisationsOfPriority,
   orgByCode,
   type PriorityRow,
+  requestRefresh,
   setStatus,
+  updatePriority,
   upsertLink,
 } from './queries.ts';
 import { refreshThicket } from './refresh.ts';
 
 // Writing the register: placing a priority, changing its status, marking two as overlapping or conflicting.
 // Each write checks the place against the database and the viewer's right, is audited, and refreshes the
-// figures of the organisations it touches.
+// figures of the organisations it touches (at once for one organisation, by the job for more).
 
 export type Actor = { viewer: Viewer; ip?: string };
 type Problem = { field: string; message: string };
@@ -88,9 +90,20 @@ export async function resolvePlace(deps: Deps, viewer: Viewer, p: PlaceInput): P
   return { scope: p.scope, area, targets };
 }
 
-export async function refreshFor(deps: Deps, orgs: number[] | 'all') {
-  if (orgs !== 'all' && orgs.length === 0) return;
-  await refreshThicket(deps.db, today(deps), orgs === 'all' ? undefined : orgs);
+/**
+ * Refresh the figures a change touches. One organisation's teams and managers are recomputed at once (a fraction
+ * of a second); a change reaching more (a national, regional or ICB-wide priority) is recorded as a request and
+ * left to the job `priorities.refresh-pending`, which runs every minute, so the request does not wait for every
+ * organisation's summaries (docs/workload-priorities.md, "When figures are computed").
+ */
+export async function refreshFor(deps: Deps, orgs: number[] | 'all', reason: string): Promise<{ queued: boolean }> {
+  if (orgs !== 'all' && orgs.length === 0) return { queued: false };
+  if (orgs !== 'all' && orgs.length === 1) {
+    await refreshThicket(deps.db, today(deps), orgs);
+    return { queued: false };
+  }
+  await requestRefresh(deps.db, orgs === 'all' ? null : orgs, reason);
+  return { queued: true };
 }
 
 export async function createPriority(deps: Deps, actor: Actor, input: PriorityInput, place: ResolvedPlace) {
@@ -109,8 +122,8 @@ export async function createPriority(deps: Deps, actor: Actor, input: PriorityIn
     });
     return newId;
   });
-  await refreshFor(deps, await organisationsOfPriority(deps.db, id));
-  return id;
+  const refreshed = await refreshFor(deps, await organisationsOfPriority(deps.db, id), `priority ${id} placed`);
+  return { id, ...refreshed };
 }
 
 /** Whoever may place a priority where it is placed may change its status. */
@@ -119,17 +132,51 @@ export function mayChange(viewer: Viewer, p: PriorityRow, area: OrgRef | null) {
 }
 
 export async function changeStatus(deps: Deps, actor: Actor, p: PriorityRow, status: PriorityStatus) {
-  if (status === p.status) return;
+  if (status === p.status) return { queued: false };
   const endedOn = status === 'active' ? null : today(deps);
-  await setStatus(deps.db, p.id, status, endedOn);
-  await audit(deps.db, actor, {
-    action: 'priorities.status',
-    subjectType: 'priority',
-    subjectId: p.id,
-    organisationId: p.scope_org_id,
-    details: { from: p.status, to: status },
+  await deps.db.transaction().execute(async (trx) => {
+    await setStatus(trx, p.id, status, endedOn);
+    await audit(trx, actor, {
+      action: 'priorities.status',
+      subjectType: 'priority',
+      subjectId: p.id,
+      organisationId: p.scope_org_id,
+      details: { from: p.status, to: status },
+    });
   });
-  await refreshFor(deps, await organisationsOfPriority(deps.db, p.id));
+  return refreshFor(deps, await organisationsOfPriority(deps.db, p.id), `priority ${p.id} ${status}`);
+}
+
+/** The fields an edit may change, and how each is compared (dates and money as stored text). */
+const editable = ['title', 'source', 'set_on', 'measure', 'target_date', 'funded', 'funding_amount', 'owner'] as const;
+const stored = (p: PriorityRow) => ({
+  ...p,
+  funding_amount: p.funding_amount === null ? null : Number(p.funding_amount),
+});
+
+/**
+ * Edit what a priority says (not where it is placed: that is a new priority). Audited with each changed field's
+ * old and new value; the figures are refreshed when a change can move them (the date set or the funding).
+ */
+export async function editPriority(deps: Deps, actor: Actor, p: PriorityRow, input: PriorityInput) {
+  const before = stored(p);
+  const after = { ...input, target_date: input.target_date ?? null, funding_amount: input.funding_amount ?? null };
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  for (const f of editable) if (before[f] !== after[f]) changes[f] = { from: before[f], to: after[f] };
+  if (!Object.keys(changes).length) return { changed: false, queued: false };
+  await deps.db.transaction().execute(async (trx) => {
+    await updatePriority(trx, p.id, input);
+    await audit(trx, actor, {
+      action: 'priorities.update',
+      subjectType: 'priority',
+      subjectId: p.id,
+      organisationId: p.scope_org_id,
+      details: { changes },
+    });
+  });
+  if (!changes.set_on && !changes.funded) return { changed: true, queued: false };
+  const r = await refreshFor(deps, await organisationsOfPriority(deps.db, p.id), `priority ${p.id} edited`);
+  return { changed: true, ...r };
 }
 
 /**
@@ -177,6 +224,6 @@ export async function markLink(
     organisationId: org.id,
     details: { priority_a: a, priority_b: b, kind: l.kind, created: saved.created },
   });
-  await refreshFor(deps, [org.id]);
+  await refreshFor(deps, [org.id], `link marked in ${org.code}`);
   return saved;
 }

@@ -3,18 +3,11 @@ import type { PriorityScope } from '../../db/schema.ts';
 import type { AppContext, Feature } from '../../feature.ts';
 import { hasRole, type Viewer } from '../../plugins/access.ts';
 import { setFlash, takeFlash } from '../../plugins/session.ts';
-import { formErrors, guard, HttpError, notFound } from '../../web/http.ts';
+import { guard, HttpError, notFound } from '../../web/http.ts';
 import { api } from './api.ts';
-import {
-  datePartsToIso,
-  linkLabels,
-  moneyText,
-  priorityInput,
-  sourceLabels,
-  sources,
-  statuses,
-  statusLabels,
-} from './priorities.ts';
+import { editRoutes, queuedWords } from './edit-routes.ts';
+import { errorList, parsePriorityForm } from './form.ts';
+import { linkLabels, sourceLabels, sources, statuses, statusLabels } from './priorities.ts';
 import {
   findPriority,
   linksOf,
@@ -192,64 +185,22 @@ async function routes(app: FastifyInstance, ctx: AppContext) {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const place = parsePlace(String(body.place ?? ''));
     if (!place) throw new HttpError(400, 'Choose where the priority is placed first');
-    const dates: Record<string, string> = {};
-    const dateProblems: Record<string, string> = {};
-    for (const [field, label] of [
-      ['set_on', 'Date set'],
-      ['target_date', 'Target date'],
-    ] as const) {
-      const r = datePartsToIso(label, {
-        day: body[`${field}-day`] as string,
-        month: body[`${field}-month`] as string,
-        year: body[`${field}-year`] as string,
-      });
-      if ('problem' in r) dateProblems[field] = r.problem;
-      else dates[field] = r.iso;
-    }
-    const parsed = priorityInput.safeParse({
-      title: body.title,
-      source: body.source || undefined,
-      set_on: dates.set_on ?? 'x',
-      measure: body.measure,
-      target_date: dates.target_date ?? 'x',
-      funded: body.funded === 'yes' ? true : body.funded === 'no' ? false : undefined,
-      funding_amount: moneyText(body.funding_amount as string | undefined),
-      owner: body.owner,
-    });
-    const problems = parsed.success
-      ? { errors: [], fields: {} as Record<string, { text: string }> }
-      : formErrors(parsed.error);
-    for (const [field, text] of Object.entries(dateProblems)) problems.fields[field] = { text };
+    const { data, fields } = parsePriorityForm(body);
     let resolved: Awaited<ReturnType<typeof resolvePlace>> | undefined;
-    if (parsed.success && !Object.keys(dateProblems).length) {
+    if (data) {
       resolved = await resolvePlace(deps, viewer, {
         ...place,
         teamIds: list(body.teams).map(Number).filter(Number.isInteger),
         organisationCodes: list(body.organisations),
       });
-      if ('field' in resolved) problems.fields[resolved.field] = { text: resolved.message };
+      if ('field' in resolved) fields[resolved.field] = { text: resolved.message };
     }
-    const order = [
-      'place',
-      'title',
-      'source',
-      'set_on',
-      'measure',
-      'target_date',
-      'funded',
-      'funding_amount',
-      'owner',
-      'teams',
-      'organisations',
-    ];
-    const anchor = (f: string) => (f === 'set_on' || f === 'target_date' ? `#${f}-day` : `#${f}`);
-    const fields = problems.fields;
-    if (!parsed.success || !resolved || 'field' in resolved || Object.keys(fields).length) {
-      const errors = order.filter((f) => fields[f]).map((f) => ({ text: fields[f]!.text, href: anchor(f) }));
-      return renderForm(reply, place, body, { errors, fields });
+    if (!data || !resolved || 'field' in resolved) {
+      return renderForm(reply, place, body, { errors: errorList(fields), fields });
     }
-    const id = await createPriority(deps, { viewer, ip: req.ip }, parsed.data, resolved);
-    await setFlash(deps, req, `Priority “${parsed.data.title}” added.`);
+    const created = await createPriority(deps, { viewer, ip: req.ip }, data, resolved);
+    await setFlash(deps, req, `Priority “${data.title}” added.${created.queued ? queuedWords : ''}`);
+    const id = created.id;
     return reply.redirect(`/priorities/${id}`, 303);
   });
 
@@ -302,11 +253,16 @@ async function routes(app: FastifyInstance, ctx: AppContext) {
     if (!mayChange(viewer, p, await areaOf(p))) throw new HttpError(403, 'You may not change this priority');
     const status = statuses.find((s) => s === (req.body as { status?: string } | undefined)?.status);
     if (!status) throw new HttpError(400, 'Select active, met or dropped');
-    await changeStatus(deps, { viewer, ip: req.ip }, p, status);
-    await setFlash(deps, req, `Status set to ${statusLabels[status].toLowerCase()}.`);
+    const changed = await changeStatus(deps, { viewer, ip: req.ip }, p, status);
+    await setFlash(
+      deps,
+      req,
+      `Status set to ${statusLabels[status].toLowerCase()}.${changed.queued ? queuedWords : ''}`,
+    );
     return reply.redirect(`/priorities/${p.id}`, 303);
   });
 
+  await editRoutes(app, ctx);
   await thicketRoutes(app, ctx);
 }
 

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from './queries.ts';
 
 // Reading the thicket summaries the refresh wrote (refresh.ts): indexed lookups on (level, area_id).
@@ -76,20 +77,6 @@ export async function areaFigures(db: Db, level: Level, areaId: number): Promise
   return row && toFigures(row);
 }
 
-/** The areas one level down (regions of England, ICBs of a region, organisations of an ICB) with their figures. */
-export async function childAreas(db: Db, level: Level, areaId: number) {
-  const child: Level = level === 'nation' ? 'region' : level === 'region' ? 'icb' : 'organisation';
-  let q = db
-    .selectFrom('priority_area_summary as s')
-    .innerJoin('organisations as a', 'a.id', 's.area_id')
-    .select(['a.id', 'a.code', 'a.name', ...areaColumns])
-    .where('s.level', '=', child);
-  if (level === 'region') q = q.where('a.region_id', '=', areaId);
-  if (level === 'icb') q = q.where('a.icb_id', '=', areaId);
-  const rows = await q.orderBy('a.name').execute();
-  return { level: child, areas: rows.map((r) => ({ id: r.id, code: r.code, name: r.name, figures: toFigures(r) })) };
-}
-
 export async function trendOf(db: Db, level: Level, areaId: number) {
   const rows = await db
     .selectFrom('priority_trend')
@@ -159,4 +146,62 @@ export async function managerFigures(db: Db, personId: number) {
     ])
     .where('s.person_id', '=', personId)
     .execute();
+}
+
+const childLevel: Record<Level, Level> = {
+  nation: 'region',
+  region: 'icb',
+  icb: 'organisation',
+  organisation: 'organisation',
+};
+
+type AreaJson = Omit<AreaRow, 'overlaps' | 'conflicts' | 'refreshed_at' | 'median' | 'p90'> & {
+  overlapping: number;
+  conflicting: number;
+  median: number | null;
+  p90: number | null;
+  refreshed_at: string;
+};
+const fromJson = (r: AreaJson): AreaFigures =>
+  toFigures({
+    ...r,
+    median: r.median === null ? null : String(r.median),
+    p90: r.p90 === null ? null : String(r.p90),
+    overlaps: r.overlapping,
+    conflicts: r.conflicting,
+    refreshed_at: new Date(r.refreshed_at),
+  });
+
+/**
+ * Everything an area's page reads, in one round trip: its figures, the areas one level down with theirs, its
+ * trend, and when the oldest change not yet counted was made. The same rows as areaFigures, childAreas, trendOf
+ * and pendingSince; one statement instead of four, because per-query overhead was a good part of the page's cost.
+ */
+export async function areaSnapshot(db: Db, level: Exclude<Level, 'organisation'>, areaId: number) {
+  const child = childLevel[level];
+  const within =
+    level === 'region' ? sql`AND a.region_id = ${areaId}` : level === 'icb' ? sql`AND a.icb_id = ${areaId}` : sql``;
+  const res = await sql<{
+    figures: AreaJson | null;
+    children: (AreaJson & { id: number; code: string; name: string })[] | null;
+    trend: { day: string; teams: number; mean: number }[] | null;
+    pending: Date | null;
+  }>`
+    SELECT (SELECT to_jsonb(s) FROM priority_area_summary s WHERE s.level = ${level} AND s.area_id = ${areaId}) AS figures,
+           (SELECT jsonb_agg(to_jsonb(s) || jsonb_build_object('id', a.id, 'code', a.code, 'name', a.name) ORDER BY a.name)
+              FROM priority_area_summary s JOIN organisations a ON a.id = s.area_id
+             WHERE s.level = ${child} ${within}) AS children,
+           (SELECT jsonb_agg(jsonb_build_object('day', t.month, 'teams', t.teams, 'mean', t.mean) ORDER BY t.month)
+              FROM priority_trend t WHERE t.level = ${level} AND t.area_id = ${areaId}) AS trend,
+           (SELECT min(requested_at) FROM priority_refresh_requests WHERE done_at IS NULL) AS pending`.execute(db);
+  const row = res.rows[0]!;
+  return {
+    figures: row.figures ? fromJson(row.figures) : undefined,
+    children: {
+      level: child,
+      areas: (row.children ?? []).map((c) => ({ id: c.id, code: c.code, name: c.name, figures: fromJson(c) })),
+    },
+    trend: (row.trend ?? []).map((t) => ({ day: t.day, teams: t.teams, mean: Number(t.mean) })),
+    pendingSince: row.pending ?? undefined,
+  };
 }

@@ -5,9 +5,9 @@ import { setFlash, takeFlash } from '../../plugins/session.ts';
 import { formErrors, guard, HttpError, notFound } from '../../web/http.ts';
 import { chartTable, childTable, distribution, figuresRows, trend, views } from './present.ts';
 import { linkInput, linkLabels, percentText, sourceLabels, unfundedShare } from './priorities.ts';
-import { applyingTo, linksOf, managedTeams, type OrgRef, orgByCode, orgsById } from './queries.ts';
+import { applyingTo, linksOf, managedTeams, type OrgRef, orgByCode, orgsById, pendingSince } from './queries.ts';
 import { linkScope, markLink, placeOf } from './register.ts';
-import { areaFigures, childAreas, type Level, managerRows, teamRows, trendOf } from './summary-queries.ts';
+import { areaFigures, areaSnapshot, type Level, managerRows, teamRows, trendOf } from './summary-queries.ts';
 import { type DataTable, page } from './tables.ts';
 
 // The thicket: an organisation's own view (its teams, managers, priorities and the links its people marked),
@@ -81,13 +81,14 @@ export async function thicketRoutes(app: FastifyInstance, { deps }: AppContext) 
     const viewer = guard(req, { action: 'workload:aggregates' });
     const org = await orgOr404((req.params as { code: string }).code);
     guard(req, { action: 'workload:org-detail', org: placeOf(org) });
-    const [figures, points, teams, managers, priorities, links] = await Promise.all([
+    const [figures, points, teams, managers, priorities, links, pending] = await Promise.all([
       areaFigures(db, 'organisation', org.id),
       trendOf(db, 'organisation', org.id),
       teamRows(db, org.id, SHOWN_ROWS),
       managerRows(db, org.id, SHOWN_ROWS),
       prioritiesTable(org),
       linksTable(org),
+      pendingSince(db),
     ]);
     const dist = figures && distribution(figures, org.name);
     const tr = trend(points, org.name);
@@ -141,6 +142,7 @@ export async function thicketRoutes(app: FastifyInstance, { deps }: AppContext) 
         org,
         figures: figures && figuresRows(figures),
         refreshedAt: figures?.refreshedAt,
+        pendingSince: pending,
         dist: dist && { svg: dist.svg, table: chartTable(dist.table) },
         trendChart: tr.svg ? { svg: tr.svg, table: chartTable(tr.table) } : undefined,
         limits: tr.limits,
@@ -192,11 +194,12 @@ export async function thicketRoutes(app: FastifyInstance, { deps }: AppContext) 
       areaId = area.id;
       name = area.name;
     }
-    const [figures, points, children] = await Promise.all([
-      areaFigures(db, level, areaId),
-      trendOf(db, level, areaId),
-      childAreas(db, level, areaId),
-    ]);
+    const {
+      figures,
+      trend: points,
+      children,
+      pendingSince: pending,
+    } = await areaSnapshot(db, level as Exclude<Level, 'organisation'>, areaId);
     const dist = figures && distribution(figures, name);
     const tr = trend(points, name);
     const mayOpen = (c: { code: string; id: number; icb_id?: number | null }) => {
@@ -218,6 +221,7 @@ export async function thicketRoutes(app: FastifyInstance, { deps }: AppContext) 
         figures: figures && figuresRows(figures),
         unfundedShare: figures && percentText(unfundedShare(figures.unfunded, figures.teamPriorities)),
         refreshedAt: figures?.refreshedAt,
+        pendingSince: pending,
         dist: dist && { svg: dist.svg, table: chartTable(dist.table) },
         trendChart: tr.svg ? { svg: tr.svg, table: chartTable(tr.table) } : undefined,
         limits: tr.limits,

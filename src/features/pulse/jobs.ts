@@ -1,4 +1,5 @@
 import type { Job } from '../../job.ts';
+import { bankHolidaysUntil } from './bank-holidays.ts';
 import { reminderDue, roundName } from './pulse.ts';
 import { claimReminders, openRounds, roundsOpenOn } from './queries.ts';
 import { todayOf } from './submit.ts';
@@ -24,7 +25,7 @@ const openRoundsJob: Job = {
 const remindersJob: Job = {
   name: 'pulse.reminders',
   description:
-    'Remind managers who have not answered the open pulse round: on its 3rd working day and 3 days before it closes, each once',
+    'Remind managers who have not answered the open pulse round: on its 3rd working day and 3 days before it closes, each once, never on a weekend or bank holiday',
   schedule: '0 8 * * *',
   async run(deps) {
     const today = todayOf(deps);
@@ -62,7 +63,8 @@ const remindersJob: Job = {
         sent++;
       }
     }
-    return `sent ${sent} reminder(s)`;
+    const beyond = today > bankHolidaysUntil ? `; bank holidays are known only until ${bankHolidaysUntil}` : '';
+    return `sent ${sent} reminder(s)${beyond}`;
   },
 };
 

@@ -1,9 +1,10 @@
 import type { Deps } from '../../deps.ts';
 import { spcChart, spcSummary } from '../../stats/spc-chart.ts';
+import { memoChart } from '../../web/chart-memo.ts';
 import type { OrgDetail } from '../organisations/queries.ts';
 import { type Aggregate, categories, categoryLabels, roundName } from './pulse.ts';
 import { type AreaLevel, areaNames, closedSums } from './queries.ts';
-import { areaResults } from './results.ts';
+import { areaResults, hideWithParent, periodsHiddenIn } from './results.ts';
 import { todayOf } from './submit.ts';
 
 /** The pulse results of an area as pages, the burden report and the API show them. */
@@ -11,21 +12,41 @@ import { todayOf } from './submit.ts';
 export const views = 'features/pulse/views';
 const TREND_MONTHS = 24;
 
-export const hoursText = (n: number) =>
-  n.toLocaleString('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-export const percentText = (n: number) => `${(n * 100).toLocaleString('en-GB', { maximumFractionDigits: 1 })}%`;
+// Formatters built once: toLocaleString with options builds a new Intl formatter on every call.
+const hoursFormat = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const percentFormat = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 });
+const countFormat = new Intl.NumberFormat('en-GB');
+const monthFormat = new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' });
+export const hoursText = (n: number) => hoursFormat.format(n);
+export const percentText = (n: number) => `${percentFormat.format(n * 100)}%`;
 
 export interface PulseArea {
   level: AreaLevel;
   id: number;
   code: string | null;
   name: string;
+  /** The area it counts in one level up, whose page shows it as a part (none for England). */
+  parent?: { level: AreaLevel; id: number };
 }
 
-export function areaOf(org: OrgDetail | undefined): PulseArea {
+export function areaOf(
+  org: Pick<OrgDetail, 'id' | 'code' | 'name' | 'kind' | 'icb_id' | 'region_id'> | undefined,
+): PulseArea {
   if (!org) return { level: 'nation', id: 0, code: null, name: 'England' };
   const level: AreaLevel = org.kind === 'region' ? 'region' : org.kind === 'icb' ? 'icb' : 'organisation';
-  return { level, id: org.id, code: org.code, name: org.name };
+  const parent: PulseArea['parent'] =
+    level === 'region'
+      ? { level: 'nation', id: 0 }
+      : level === 'icb'
+        ? org.region_id === null
+          ? undefined
+          : { level: 'region', id: org.region_id }
+        : org.icb_id !== null
+          ? { level: 'icb', id: org.icb_id }
+          : org.region_id !== null
+            ? { level: 'region', id: org.region_id }
+            : { level: 'nation', id: 0 };
+  return { level, id: org.id, code: org.code, name: org.name, parent };
 }
 
 const childHeading: Record<AreaLevel, string> = {
@@ -41,15 +62,22 @@ const sinceOf = (today: string) => {
   return d.toISOString().slice(0, 10);
 };
 
-const monthLabel = (d: string) =>
-  new Date(`${d}T00:00:00Z`).toLocaleString('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' });
+const monthLabel = (d: string) => monthFormat.format(new Date(`${d}T00:00:00Z`));
 
 /** The figures of an area, raw (for the API) and shown (for pages). */
 export async function pulseResults(deps: Deps, area: PulseArea) {
   const today = todayOf(deps);
   const minimum = deps.config.disclosureMin;
-  const rows = await closedSums(deps.db, area.level, area.id, today, sinceOf(today));
-  const results = areaResults(rows, minimum);
+  const [rows, parentRows] = await Promise.all([
+    closedSums(deps.db, area.level, area.id, today, sinceOf(today)),
+    area.parent ? closedSums(deps.db, area.parent.level, area.parent.id, today, sinceOf(today)) : [],
+  ]);
+  const results = hideWithParent(
+    areaResults(rows, minimum),
+    periodsHiddenIn(parentRows, area.id, minimum),
+    rows,
+    minimum,
+  );
   const names = await areaNames(
     deps.db,
     results.children.map((c) => c.childId).filter((x): x is number => x !== null),
@@ -60,6 +88,11 @@ export async function pulseResults(deps: Deps, area: PulseArea) {
 export type PulseResults = Awaited<ReturnType<typeof pulseResults>>;
 
 const cell = (a: Aggregate, f: (a: Aggregate) => string) => (a.suppressed ? '*' : f(a));
+
+const chartOf = (series: { label: string; value: number }[], title: string) =>
+  memoChart(['pulse-trend', series, title], () =>
+    spcChart(series, { title, yLabel: 'Hours a week', improvement: 'lower' }),
+  );
 
 /** The page's view of the results: headline table, one row per area below, the SPC trend with its table. */
 export function showResults(r: PulseResults) {
@@ -80,7 +113,7 @@ export function showResults(r: PulseResults) {
         code: named?.code,
         responses: c.aggregate.suppressed
           ? `Fewer than ${minimum} or hidden`
-          : c.aggregate.responses.toLocaleString('en-GB'),
+          : countFormat.format(c.aggregate.responses),
         upward: cell(c.aggregate, (a) => hoursText(a.means!.upward)),
         total: cell(c.aggregate, (a) => hoursText(a.meanTotal!)),
         share: cell(c.aggregate, (a) => percentText(a.upwardShare!)),
@@ -91,13 +124,9 @@ export function showResults(r: PulseResults) {
   const shown = results.trend.filter((t) => !t.aggregate.suppressed);
   const chart =
     shown.length >= 2
-      ? spcChart(
+      ? chartOf(
           shown.map((t) => ({ label: monthLabel(t.opensOn), value: t.aggregate.means!.upward })),
-          {
-            title: `Mean hours a week on upward reporting per manager in ${area.name}`,
-            yLabel: 'Hours a week',
-            improvement: 'lower',
-          },
+          `Mean hours a week on upward reporting per manager in ${area.name}`,
         )
       : undefined;
   return {
@@ -117,7 +146,7 @@ export function showResults(r: PulseResults) {
     },
     trendRows: results.trend.map((t) => [
       monthLabel(t.opensOn),
-      t.aggregate.suppressed ? `Fewer than ${minimum}` : t.aggregate.responses.toLocaleString('en-GB'),
+      t.aggregate.suppressed ? `Fewer than ${minimum}` : countFormat.format(t.aggregate.responses),
       cell(t.aggregate, (a) => hoursText(a.means!.upward)),
       cell(t.aggregate, (a) => percentText(a.upwardShare!)),
     ]),

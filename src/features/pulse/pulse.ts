@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { PulseCadence } from '../../db/schema.ts';
+import { bankHolidays } from './bank-holidays.ts';
 
 /**
  * The rules of the manager time-use pulse, pure: the categories asked about, how a round's period follows from
@@ -55,13 +56,18 @@ const addDays = (day: string, n: number) => {
   return iso(d);
 };
 
-/** The nth working day (Monday to Friday; bank holidays are not known here) on or after a day. */
-export function nthWorkingDay(from: string, n: number): string {
+/** Monday to Friday and not a bank holiday of England and Wales (reference/bank-holidays). */
+export function isWorkingDay(day: string, holidays: ReadonlySet<string> = bankHolidays): boolean {
+  const dow = new Date(`${day}T00:00:00Z`).getUTCDay();
+  return dow !== 0 && dow !== 6 && !holidays.has(day);
+}
+
+/** The nth working day on or after a day. */
+export function nthWorkingDay(from: string, n: number, holidays: ReadonlySet<string> = bankHolidays): string {
   let day = from;
   let count = 0;
   for (;;) {
-    const dow = new Date(`${day}T00:00:00Z`).getUTCDay();
-    if (dow !== 0 && dow !== 6 && ++count === n) return day;
+    if (isWorkingDay(day, holidays) && ++count === n) return day;
     day = addDays(day, 1);
   }
 }
@@ -72,19 +78,29 @@ export const CLOSING_DAYS_BEFORE = 3;
 
 /**
  * Which reminder is due today for an open round: the opening one from its 3rd working day, the closing one
- * from 3 days before it closes. Once the closing one is due the opening one is no longer sent. Each is sent
+ * from 3 days before it closes, each only on a working day (Monday to Friday, not a bank holiday). Once the closing one is due the opening one is no longer sent. Each is sent
  * at most once per person (the job records it), so a late run still sends it, and a second run sends nothing.
  */
-export function reminderDue(round: { opensOn: string; closesOn: string }, today: string): ReminderKind | undefined {
+export function reminderDue(
+  round: { opensOn: string; closesOn: string },
+  today: string,
+  holidays: ReadonlySet<string> = bankHolidays,
+): ReminderKind | undefined {
   if (today < round.opensOn || today > round.closesOn) return undefined;
+  // Nothing goes out on a weekend or a bank holiday: what falls due then goes on the next working day, when
+  // the daily job finds it due and not yet sent.
+  if (!isWorkingDay(today, holidays)) return undefined;
   if (today >= addDays(round.closesOn, -CLOSING_DAYS_BEFORE)) return 'closing';
-  if (today >= nthWorkingDay(round.opensOn, OPENING_WORKING_DAY)) return 'opening';
+  if (today >= nthWorkingDay(round.opensOn, OPENING_WORKING_DAY, holidays)) return 'opening';
   return undefined;
 }
 
+// Built once: toLocaleString with options builds a new formatter on every call.
+const monthName = new Intl.DateTimeFormat('en-GB', { month: 'long', timeZone: 'UTC' });
+
 /** A round as people name it: "April 2026" or "April to June 2026". */
 export function roundName(r: { opensOn: string; closesOn: string }): string {
-  const month = (d: string) => new Date(`${d}T00:00:00Z`).toLocaleString('en-GB', { month: 'long', timeZone: 'UTC' });
+  const month = (d: string) => monthName.format(new Date(`${d}T00:00:00Z`));
   const year = r.closesOn.slice(0, 4);
   if (r.opensOn.slice(0, 7) === r.closesOn.slice(0, 7)) return `${month(r.opensOn)} ${year}`;
   return `${month(r.opensOn)} to ${month(r.closesOn)} ${year}`;

@@ -14,6 +14,7 @@ export type Db = Kysely<DB> | Transaction<DB>;
 export async function managerSeat(db: Db, personId: number, managerAssignmentIds: number[], today: string) {
   const row = await sql<{
     organisation_id: number;
+    team_id: number | null;
     code: string;
     name: string;
     icb_id: number | null;
@@ -23,7 +24,7 @@ export async function managerSeat(db: Db, personId: number, managerAssignmentIds
     opens_on: string | null;
     closes_on: string | null;
   }>`
-    SELECT a.organisation_id, o.code, o.name, o.icb_id, o.region_id,
+    SELECT a.organisation_id, a.team_id, o.code, o.name, o.icb_id, o.region_id,
            r.id AS round_id, r.cadence, r.opens_on::text AS opens_on, r.closes_on::text AS closes_on
       FROM assignments a
       JOIN organisations o ON o.id = a.organisation_id
@@ -148,17 +149,23 @@ export async function saveResponse(
   round: Round,
   personId: number,
   h: Hours,
+  teamId: number | null = null,
 ): Promise<{ created: boolean }> {
   await sql`SELECT pg_advisory_xact_lock(hashtext('leadwell.pulse'), ${Number(personId) | 0}::int)`.execute(trx);
   const cols = sql.join(categories.map((c) => sql.ref(c)));
   const values = sql.join(categories.map((c) => sql`${h[c]}::numeric`));
+  const sums = sql.join(categories.map((c) => sql`sum(d.${sql.ref(c)})`));
+  // The team sums move by the answer's difference too: +1 and the hours on the new team, -1 and the old hours
+  // on the old one (the same team nets to the change of hours), grouped so each team's row is touched once.
   const res = await sql<{ existed: boolean }>`
     WITH old AS (
-      SELECT ${cols} FROM pulse_responses WHERE round_id = ${round.id} AND person_id = ${personId}
+      SELECT team_id, ${cols} FROM pulse_responses WHERE round_id = ${round.id} AND person_id = ${personId}
     ), saved AS (
-      INSERT INTO pulse_responses (round_id, person_id, ${cols}) VALUES (${round.id}, ${personId}, ${values})
+      INSERT INTO pulse_responses (round_id, person_id, team_id, ${cols})
+      VALUES (${round.id}, ${personId}, ${teamId}::int, ${values})
       ON CONFLICT (round_id, person_id) DO UPDATE
-        SET ${sql.join(categories.map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`))}, updated_at = now()
+        SET ${sql.join(categories.map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`))}, team_id = excluded.team_id,
+            updated_at = now()
     ), moved AS (
       INSERT INTO pulse_round_summary (round_id, organisation_id, opens_on, responses, ${cols})
       SELECT ${round.id}, ${round.organisationId}, ${round.opensOn}::date,
@@ -167,6 +174,18 @@ export async function saveResponse(
       ON CONFLICT (round_id) DO UPDATE
         SET responses = pulse_round_summary.responses + excluded.responses,
             ${sql.join(categories.map((c) => sql`${sql.ref(c)} = pulse_round_summary.${sql.ref(c)} + excluded.${sql.ref(c)}`))}
+    ), team_moved AS (
+      INSERT INTO pulse_team_summary (round_id, team_id, organisation_id, opens_on, responses, ${cols})
+      SELECT ${round.id}, d.team_id, ${round.organisationId}, ${round.opensOn}::date, sum(d.n), ${sums}
+        FROM (SELECT ${teamId}::int AS team_id, 1 AS n,
+                     ${sql.join(categories.map((c) => sql`${h[c]}::numeric AS ${sql.ref(c)}`))}
+              UNION ALL
+              SELECT team_id, -1, ${sql.join(categories.map((c) => sql`-${sql.ref(c)}`))} FROM old) d
+       WHERE d.team_id IS NOT NULL
+       GROUP BY d.team_id
+      ON CONFLICT (round_id, team_id) DO UPDATE
+        SET responses = pulse_team_summary.responses + excluded.responses,
+            ${sql.join(categories.map((c) => sql`${sql.ref(c)} = pulse_team_summary.${sql.ref(c)} + excluded.${sql.ref(c)}`))}
     )
     SELECT EXISTS (SELECT 1 FROM old) AS existed`.execute(trx);
   return { created: !res.rows[0]!.existed };

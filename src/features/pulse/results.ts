@@ -46,3 +46,48 @@ export function areaResults(rows: readonly PeriodSums[], minimum: number): AreaR
     trend,
   };
 }
+
+/**
+ * The periods in which an area is hidden among its parent's parts (an organisation among its ICB's, an ICB among
+ * its region's, a region among England's), where secondary suppression may hide a part big enough on its own.
+ * The area's own page must hide its total then too, or the parent page's hidden part could be read off it.
+ */
+export function periodsHiddenIn(parentRows: readonly PeriodSums[], childId: number, minimum: number): Set<string> {
+  const byPeriod = new Map<string, Map<number | null, number>>();
+  for (const r of parentRows) {
+    const cells = byPeriod.get(r.opensOn) ?? new Map<number | null, number>();
+    cells.set(r.childId, (cells.get(r.childId) ?? 0) + r.responses);
+    byPeriod.set(r.opensOn, cells);
+  }
+  const hidden = new Set<string>();
+  for (const [period, cells] of byPeriod) {
+    const disclosed = suppressPartition(
+      [...cells].map(([id, n]) => ({ id, n })),
+      minimum,
+    );
+    if (disclosed.some((c) => c.id === childId && c.suppressed)) hidden.add(period);
+  }
+  return hidden;
+}
+
+/** Hide an area's figures in the periods its parent hides it, and its parts with it (they would add up to it). */
+export function hideWithParent(
+  r: AreaResults,
+  hidden: ReadonlySet<string>,
+  sums: readonly PeriodSums[],
+  minimum: number,
+) {
+  if (!hidden.size) return r;
+  const totalOf = (p: string) =>
+    sums.filter((x) => x.opensOn === p).reduce<Sums>((acc, x) => addSums(acc, x), emptySums());
+  const trend = r.trend.map((t) =>
+    hidden.has(t.opensOn) ? { opensOn: t.opensOn, aggregate: aggregate(totalOf(t.opensOn), minimum, true) } : t,
+  );
+  if (!r.latest || !hidden.has(r.latest)) return { ...r, trend };
+  return {
+    ...r,
+    trend,
+    total: trend[trend.length - 1]!.aggregate,
+    children: r.children.map((c) => ({ ...c, aggregate: { responses: c.aggregate.responses, suppressed: true } })),
+  };
+}

@@ -123,6 +123,16 @@ describe('pulse results under disclosure control', () => {
     expect(byCode[third.code]).toMatchObject({ suppressed: false, responses: 12, mean_hours: { upward: 10 } });
     const org = (await c.get(`/api/v1/pulse/results?area=${trust.code}`)).json();
     expect(org.total).toMatchObject({ suppressed: true, responses: null, mean_hours: null });
+    // Second Trust's own page and API hide its 9 answers too: the ICB page hides it, and showing it on its own
+    // page would give Test Trust's 5 away by subtraction from the ICB's 26.
+    const own = (await c.get(`/api/v1/pulse/results?area=${second.code}`)).json();
+    expect(own.total).toMatchObject({ suppressed: true, responses: null, mean_hours: null });
+    expect(own.trend.every((t: { suppressed: boolean }) => t.suppressed)).toBe(true);
+    const ownPage = await c.get(`/pulse/results?area=${second.code}`);
+    expect(ownPage.body).toContain('or its figures are hidden so that a small group’s figures on another page');
+    expect(ownPage.body).not.toMatch(/Upward reporting<\/th>\s*<td[^>]*>5\.0/);
+    // Third Trust (12), shown on the ICB page, is shown on its own page as well.
+    expect((await c.get(`/api/v1/pulse/results?area=${third.code}`)).json().total).toMatchObject({ responses: 12 });
   });
 
   it('let an organisation admin choose quarterly rounds from the next round', async () => {

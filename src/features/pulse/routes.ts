@@ -19,6 +19,7 @@ import {
 } from './pulse.ts';
 import { cadenceOf, ownResponse, setCadence } from './queries.ts';
 import { seatAndRound, submitAnswer } from './submit.ts';
+import { teamForViewer, teamResults, viewableTeams } from './team-view.ts';
 
 const crumbs = [{ href: '/burden', text: 'Reporting requirements' }];
 const cadenceForm = z.object({ cadence: z.enum(['monthly', 'quarterly'], { error: 'Select how often rounds run' }) });
@@ -104,6 +105,30 @@ async function routes(app: FastifyInstance, ctx: AppContext) {
       breadcrumbs: [...crumbs, ...(area.level === 'nation' ? [] : [{ href: '/pulse/results', text: 'England' }])],
       area,
       r: shown,
+    });
+  });
+
+  app.get('/pulse/teams', async (req, reply) => {
+    const viewer = guard(req, { action: 'signed-in' });
+    const { orgs, managed } = await viewableTeams(deps, viewer);
+    return reply.render(`${views}/teams.njk`, {
+      title: 'Time-use pulse results by team',
+      breadcrumbs: [...crumbs, { href: '/pulse', text: 'Time-use pulse' }],
+      orgs,
+      managed,
+      minimum: deps.config.disclosureMin,
+    });
+  });
+
+  app.get<{ Params: { id: string } }>('/pulse/teams/:id', async (req, reply) => {
+    const viewer = guard(req, { action: 'signed-in' });
+    const { team, org } = await teamForViewer(deps, viewer, req.params.id);
+    return reply.render(`${views}/team.njk`, {
+      title: `Time-use pulse results: ${team.name}`,
+      breadcrumbs: [...crumbs, { href: '/pulse/teams', text: 'Results by team' }],
+      team,
+      org,
+      r: await teamResults(deps, team, org),
     });
   });
 

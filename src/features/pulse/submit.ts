@@ -42,7 +42,7 @@ export async function submitAnswer(
     // waiting risks losing the last fraction of a second of answers if the server crashes, never a half-saved one:
     // the response, the round's sums and the audit entry still commit or vanish together.
     await sql`SET LOCAL synchronous_commit = off`.execute(trx);
-    const r = await saveResponse(trx, target.round, personId, hours);
+    const r = await saveResponse(trx, target.round, personId, hours, target.seat.team_id);
     await audit(trx, actor, {
       action: r.created ? 'pulse.response.create' : 'pulse.response.update',
       subjectType: 'pulse_round',

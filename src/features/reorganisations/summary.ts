@@ -1,4 +1,5 @@
 import type { Deps } from '../../deps.ts';
+import { memoChart } from '../../web/chart-memo.ts';
 import { barChart } from '../../web/charts.ts';
 import { chartTable } from '../priorities/present.ts';
 import type { DataTable } from '../priorities/tables.ts';
@@ -46,13 +47,15 @@ export async function areaView(
   };
   const chart = rows.length
     ? {
-        svg: barChart(
-          rows.map((r) => ({ label: String(r.year), value: r.reorganisations })),
-          {
-            title: years.caption,
-            description: 'Horizontal bars: reorganisations recorded in each calendar year.',
-            xLabel: 'Reorganisations',
-          },
+        svg: memoChart(['reorganisation-years', rows.map((r) => [r.year, r.reorganisations]), years.caption], () =>
+          barChart(
+            rows.map((r) => ({ label: String(r.year), value: r.reorganisations })),
+            {
+              title: years.caption,
+              description: 'Horizontal bars: reorganisations recorded in each calendar year.',
+              xLabel: 'Reorganisations',
+            },
+          ),
         ),
         table: chartTable(years),
       }

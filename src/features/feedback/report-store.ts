@@ -1,0 +1,78 @@
+import type { Database } from '../../db/database.ts';
+import { versionMeta } from '../frameworks/document-queries.ts';
+import type { Report } from './feedback.ts';
+import { domainChart } from './present.ts';
+import { findRound, type RoundRow } from './queries.ts';
+import { insertStoredReport, readStoredReport, roundsWithoutReport } from './report-queries.ts';
+import { reportOf } from './service.ts';
+
+// A closed round's report is computed once and stored (feedback_reports): the answers can no longer change, so
+// every later read (the page, the printable page, the API, the development record) takes that one row. What is
+// stored is exactly what reportOf returns (the anonymity rule's output) and the chart drawn from it.
+
+export type ReportChart = NonNullable<ReturnType<typeof domainChart>>;
+
+export interface StoredReport {
+  report: Report;
+  chart: ReportChart | null;
+  framework: { title: string; version: number };
+}
+
+/** The report as the live computation gives it, with its chart and its framework's title. */
+export async function computeReport(db: Database, round: RoundRow): Promise<StoredReport> {
+  const [report, meta] = await Promise.all([reportOf(db, round), versionMeta(db, round.framework_version_id)]);
+  return {
+    report,
+    chart: domainChart(report, `${round.given_name} ${round.family_name}`) ?? null,
+    framework: { title: meta?.title ?? '', version: meta?.version ?? 0 },
+  };
+}
+
+/** Compute and store the report of a closed round (a second store of the same round changes nothing). */
+export async function storeReport(db: Database, round: RoundRow): Promise<StoredReport> {
+  if (round.status !== 'closed') throw new Error(`360 round ${round.id} is open: its report may still change`);
+  const computed = await computeReport(db, round);
+  await insertStoredReport(db, round.id, {
+    report: computed.report,
+    chart: computed.chart,
+    frameworkTitle: computed.framework.title,
+    frameworkVersion: computed.framework.version,
+  });
+  return computed;
+}
+
+/**
+ * The report of a round: the stored one for a closed round (stored now, on its first read, when it was closed
+ * before reports were stored); computed live while the round is open.
+ */
+export async function storedReportOf(db: Database, round: RoundRow): Promise<StoredReport> {
+  if (round.status !== 'closed') return computeReport(db, round);
+  const row = await readStoredReport(db, round.id);
+  if (!row) return storeReport(db, round);
+  return {
+    report: row.report as Report,
+    chart: row.chart as ReportChart | null,
+    framework: { title: row.framework_title, version: row.framework_version },
+  };
+}
+
+/** Store the reports of closed rounds that have none yet, up to `limit`; returns how many were stored. */
+export async function storeMissingReports(db: Database, limit: number): Promise<number> {
+  let stored = 0;
+  for (const id of await roundsWithoutReport(db, limit)) {
+    const round = await findRound(db, id);
+    if (round) {
+      await storeReport(db, round);
+      stored++;
+    }
+  }
+  return stored;
+}
+
+/** After closing: store the report of each round just closed. */
+export async function storeReportsOf(db: Database, roundIds: number[]): Promise<void> {
+  for (const id of roundIds) {
+    const round = await findRound(db, id);
+    if (round) await storeReport(db, round);
+  }
+}
