@@ -1,5 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { seedExtension as catalogueSeed } from '../src/features/catalogue/generate.ts';
+import { seedExtension as cohortsSeed } from '../src/features/cohorts/generate.ts';
+import { refreshSupply } from '../src/features/cohorts/supply.ts';
 import { seedExtension } from '../src/features/learning-record/generate.ts';
 import { seed } from '../src/features/seed/seed.ts';
 import { withOrganisations } from '../src/features/seed/testing.ts';
@@ -11,7 +14,8 @@ const browser = sharedBrowser();
 const signedInPage = (accountId: number) => openSignedIn(browser(), live, accountId);
 
 await withOrganisations(db);
-await seed(live.deps, { scale: 'demo', seed: 11, extensions: [seedExtension] });
+await seed(live.deps, { scale: 'demo', seed: 11, extensions: [catalogueSeed, seedExtension, cohortsSeed] });
+await refreshSupply(db, new Date());
 const persona = (label: string) =>
   db
     .selectFrom('accounts')
@@ -81,6 +85,23 @@ describe('the learning record in a real browser', () => {
     await page.locator('#period').selectOption({ index: 1 });
     await page.getByRole('button', { name: 'Show period' }).click();
     expect(page.url()).toContain('period=');
+    await expectAccessible(page);
+    await page.context().close();
+  });
+
+  it('a regional lead reads supply and demand, drills down to an ICB and changes the breakdown', async () => {
+    const lead = await persona('regional lead');
+    const page = await signedInPage(lead.id);
+    await page.goto(`${live.baseUrl}/cohorts/supply`);
+    expect(await page.locator('h1').textContent()).toContain('Supply and demand for development in');
+    await expectAccessible(page);
+    // The areas table links each ICB to its own page.
+    await page.locator('table a[href^="/cohorts/supply/"]').first().click();
+    expect(await page.locator('.nhsuk-caption-l').first().textContent()).toContain('Integrated care board');
+    await expectAccessible(page);
+    await page.getByRole('link', { name: 'Staff group' }).click();
+    expect(page.url()).toContain('by=');
+    expect(await page.locator('a[aria-current="page"]').allTextContents()).toContain('Staff group');
     await expectAccessible(page);
     await page.context().close();
   });

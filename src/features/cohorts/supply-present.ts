@@ -133,3 +133,32 @@ export function perHundredChart(rows: { label: string; r: Figures & { hidden: Hi
     xLabel: 'Places per 100 managers',
   });
 }
+
+const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const html = (s: string) => s.replace(/[&<>"']/g, (c) => escapes[c]!);
+
+/**
+ * A figure table as NHS table markup, built once per area and refresh and kept with the figures, so that a page view
+ * does not run a template macro for each of a few thousand cells. Every text is escaped here; `links` (optional)
+ * makes the first cell of a row a link (drill-down to that area's own page).
+ */
+export function tableHtml(t: FigureTable, links?: (string | null)[]): string {
+  const head = t.head.map((h) => `<th scope="col" class="nhsuk-table__header">${html(h)}</th>`).join('');
+  const body = t.rows.length
+    ? t.rows
+        .map((row, i) => {
+          const first = links?.[i] ? `<a href="${html(links[i]!)}">${html(row[0]!)}</a>` : html(row[0] ?? '');
+          const rest = row
+            .slice(1)
+            .map((c) => `<td class="nhsuk-table__cell">${html(c)}</td>`)
+            .join('');
+          return `<tr class="nhsuk-table__row"><th scope="row" class="nhsuk-table__header">${first}</th>${rest}</tr>`;
+        })
+        .join('\n')
+    : `<tr class="nhsuk-table__row"><td class="nhsuk-table__cell" colspan="${t.head.length}">No figures yet</td></tr>`;
+  return (
+    `<table class="nhsuk-table cohorts-figures"><caption class="nhsuk-table__caption nhsuk-table__caption--m">${html(t.caption)}</caption>` +
+    `<thead class="nhsuk-table__head"><tr class="nhsuk-table__row">${head}</tr></thead>` +
+    `<tbody class="nhsuk-table__body">\n${body}\n</tbody></table>`
+  );
+}

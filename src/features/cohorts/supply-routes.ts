@@ -14,6 +14,7 @@ import {
   levelLabel,
   perHundredChart,
   staffGroupLabel,
+  tableHtml,
 } from './supply-present.ts';
 import { areaSummary, childAreaSummaries, lastRefresh } from './supply-queries.ts';
 
@@ -60,11 +61,12 @@ export async function supplyRoutes(app: FastifyInstance, { deps }: AppContext) {
     const all = rows.find((r) => r.staff_group === '' && r.domain === '' && r.level === '');
     const total = discloseTotal(all ?? { ...empty }, min);
     const children = a.kind === 'organisation' ? [] : await childAreaSummaries(db, a.kind, a.id);
-    const tables: FigureTable[] = [];
+    const tables: (FigureTable & { label: string })[] = [];
     const disclosedChildren = disclose(children, min);
     if (children.length) {
       tables.push({
         key: 'areas',
+        label: childHeading[a.kind],
         caption: `Supply and demand by ${childHeading[a.kind].toLowerCase()} in ${a.name}`,
         head: [childHeading[a.kind], ...figureHead],
         rows: disclosedChildren.map((c) => [c.name, ...figureCells(c, min)]),
@@ -74,6 +76,7 @@ export async function supplyRoutes(app: FastifyInstance, { deps }: AppContext) {
     const groups = pick((r) => r.staff_group !== '').sort((x, y) => x.staff_group.localeCompare(y.staff_group));
     tables.push({
       key: 'staff-groups',
+      label: 'Staff group',
       caption: `By staff group of the applicant in ${a.name}`,
       head: ['Staff group', ...figureHead],
       rows: disclose(groups, min).map((r) => [staffGroupLabel(r.staff_group), ...figureCells(r, min)]),
@@ -81,6 +84,7 @@ export async function supplyRoutes(app: FastifyInstance, { deps }: AppContext) {
     const levels = pick((r) => r.level !== '' && r.domain === '' && r.staff_group === '');
     tables.push({
       key: 'levels',
+      label: 'Programme level',
       caption: `By programme level in ${a.name}`,
       head: ['Level', ...figureHead],
       rows: disclose(levels, min).map((r) => [levelLabel(r.level), ...figureCells(r, min)]),
@@ -88,6 +92,7 @@ export async function supplyRoutes(app: FastifyInstance, { deps }: AppContext) {
     const domains = pick((r) => r.domain !== '' && r.level === '').sort((x, y) => x.domain.localeCompare(y.domain));
     tables.push({
       key: 'domains',
+      label: 'Competency domain',
       caption: `By competency domain in ${a.name} (a programme counts in each domain it develops)`,
       head: ['Competency domain', ...figureHead],
       rows: disclose(domains, min).map((r) => [r.domain, ...figureCells(r, min)]),
@@ -97,6 +102,7 @@ export async function supplyRoutes(app: FastifyInstance, { deps }: AppContext) {
     );
     tables.push({
       key: 'domain-levels',
+      label: 'Competency domain and level',
       caption: `By competency domain and programme level in ${a.name}`,
       head: ['Competency domain', 'Level', ...figureHead],
       rows: disclose(domainLevels, min).map((r) => [r.domain, levelLabel(r.level), ...figureCells(r, min)]),
@@ -105,7 +111,15 @@ export async function supplyRoutes(app: FastifyInstance, { deps }: AppContext) {
       disclosedChildren.map((c) => ({ label: c.name, r: c })),
       `Places per 100 managers by ${childHeading[a.kind].toLowerCase()} in ${a.name}`,
     );
-    return { total, totalCells: figureCells(total, min), tables, chart };
+    // Each child area's name opens that area's own page: the drill-down from nation to region to ICB.
+    const links = disclosedChildren.map((c) => `/cohorts/supply/${encodeURIComponent(c.code)}`);
+    const html = Object.fromEntries(tables.map((t) => [t.key, tableHtml(t, t.key === 'areas' ? links : undefined)]));
+    const chartTable = {
+      caption: `Places per 100 managers by ${childHeading[a.kind].toLowerCase()} in ${a.name}`,
+      head: [childHeading[a.kind], 'Places per 100 managers'],
+      rows: tables[0]?.key === 'areas' ? tables[0].rows.map((r) => [r[0]!, r[4]!]) : [],
+    };
+    return { total, totalCells: figureCells(total, min), tables, html, chart, chartTable };
   }
 
   app.get('/cohorts/supply', async (req, reply) => {
@@ -135,10 +149,15 @@ export async function supplyRoutes(app: FastifyInstance, { deps }: AppContext) {
     return view;
   }
 
-  app.get<{ Params: { code: string } }>('/cohorts/supply/:code', async (req, reply) => {
+  // One breakdown table a page (?by=, the area's own children first): a region's tables together ran to some
+  // thousands of cells. Every table stays one link away and downloadable as CSV.
+  app.get<{ Params: { code: string }; Querystring: { by?: string } }>('/cohorts/supply/:code', async (req, reply) => {
     const a = await area(req, req.params.code);
     const refreshed = await lastRefresh(db);
     const view = await cachedTables(a, refreshed?.id);
+    const by = typeof req.query.by === 'string' && req.query.by ? req.query.by : view.tables[0]!.key;
+    const shown = view.tables.find((t) => t.key === by);
+    if (!shown) throw notFound('Breakdown');
     return reply.render(`${views}/supply.njk`, {
       title: `Supply and demand for development in ${a.name}`,
       breadcrumbs: [
@@ -147,7 +166,11 @@ export async function supplyRoutes(app: FastifyInstance, { deps }: AppContext) {
       ],
       area: { ...a, kindLabel: kindLabels[a.kind] },
       head: figureHead,
-      ...view,
+      totalCells: view.totalCells,
+      breakdowns: view.tables.map((t) => ({ key: t.key, label: t.label, current: t.key === shown.key })),
+      shown: { key: shown.key, caption: shown.caption, html: view.html[shown.key] },
+      chart: shown.key === 'areas' ? view.chart : undefined,
+      chartTable: view.chartTable,
       min,
       refreshed,
     });

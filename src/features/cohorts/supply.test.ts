@@ -88,6 +88,22 @@ describe('supply and demand', () => {
       .where('domain', '=', '')
       .executeTakeFirstOrThrow();
     expect(level).toEqual({ places: 10, offered: 10 });
+    // By domain (this programme develops no linked competency) and by domain and level, in each area: the same people.
+    const byDomain = await db
+      .selectFrom('cohort_supply_summary')
+      .select(['area_kind', 'domain', 'level', 'programmes', 'places', 'applications', 'interest', 'wait_median'])
+      .where('domain', '!=', '')
+      .where('area_id', 'in', [trust.id, icb.id, region.id])
+      .orderBy('area_kind')
+      .orderBy('level')
+      .execute();
+    const figures = { domain: 'Not linked to a competency', programmes: 1, places: 10, applications: 12, interest: 3 };
+    expect(byDomain).toEqual(
+      ['icb', 'organisation', 'region'].flatMap((area_kind) => [
+        { area_kind, ...figures, level: '', wait_median: '8.0' },
+        { area_kind, ...figures, level: 'middle', wait_median: '8.0' },
+      ]),
+    );
   });
 
   it('shows the region page with figures under disclosure control, a chart with its table, and CSV downloads', async () => {
@@ -102,6 +118,22 @@ describe('supply and demand', () => {
     expect(page.body).toMatch(/Places per 100 managers<\/dt><dd class="nhsuk-summary-list__value">50</);
     expect(page.body).toMatch(/Registered interest<\/dt><dd class="nhsuk-summary-list__value">\*</);
     expect(page.body).toContain('<svg');
+    // One breakdown a page: the region's ICBs first, each name opening that ICB's page; the others are links away.
+    expect(page.body).toContain(`<a href="/cohorts/supply/${icb.code}">`);
+    expect(page.body).toContain('<th scope="col" class="nhsuk-table__header">Places per 100 managers</th>');
+    expect(page.body).toMatch(/<a href="\?by=areas#breakdown" aria-current="page">/);
+    expect(page.body).not.toContain('By competency domain and programme level');
+    const domains = await lead.get(`/cohorts/supply/${region.code}?by=domain-levels`);
+    expect(domains.statusCode).toBe(200);
+    expect(domains.body).toContain('By competency domain and programme level in Test Region 74');
+    expect(domains.body).not.toContain('app-figure');
+    const groups = await lead.get(`/cohorts/supply/${region.code}?by=staff-groups`);
+    // 10 places for nursing managers, none for admin: a partition with a 0, shown under disclosure control.
+    expect(groups.body).toMatch(
+      /<th scope="row" class="nhsuk-table__header">[^<]+<\/th><td class="nhsuk-table__cell">10<\/td>/,
+    );
+    expect((await lead.get(`/cohorts/supply/${region.code}?by=nothing`)).statusCode).toBe(404);
+    expect((await lead.get(`/cohorts/supply/${icb.code}`)).statusCode).toBe(200);
     const csv = await lead.get(`/cohorts/supply/${region.code}/staff-groups.csv`);
     expect(csv.headers['content-type']).toContain('text/csv');
     const lines = csv.body.trim().split('\r\n');

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { CohortSupplySummaryTable } from '../../db/schema.ts';
 import { competencyLinks, programmesByIds } from '../catalogue/queries.ts';
@@ -10,6 +11,7 @@ import {
   programmesInPlay,
   recordRefresh,
   replaceSummary,
+  stageApplications,
 } from './supply-queries.ts';
 
 /**
@@ -71,6 +73,8 @@ export async function refreshSupply(db: Database, now: Date) {
   }
   const managers = await managersByOrganisation(db);
   return db.transaction().execute(async (trx) => {
+    // The grouping below sorts a few million short rows: in memory rather than in temporary files.
+    await sql`SET LOCAL work_mem = '256MB'`.execute(trx);
     await loadProgrammeFacts(
       trx,
       programmes.map((p) => ({
@@ -83,6 +87,7 @@ export async function refreshSupply(db: Database, now: Date) {
       })),
       domains,
     );
+    await stageApplications(trx, from, to);
     const rows = new Map<string, Row>();
     const at = (k: Parameters<typeof blank>[0]) => {
       const key = keyOf(k);
@@ -93,7 +98,7 @@ export async function refreshSupply(db: Database, now: Date) {
       return row;
     };
     for (const byDomain of [false, true]) {
-      for (const d of await demandFigures(trx, from, to, byDomain)) {
+      for (const d of await demandFigures(trx, byDomain)) {
         Object.assign(at(d), {
           programmes: d.programmes,
           places: d.places,

@@ -65,15 +65,27 @@ async function withoutIndexes<T>(trx: Database, work: () => Promise<T>): Promise
   return result;
 }
 
-// Removes every synthetic learning record, the cohorts generator's completions too: it runs before that one.
+// This generator's own rows: synthetic imports. The cohorts generator's completions are synthetic too but come from
+// the 'cohort' source; a re-run of this generator alone (the learning-record bench does one) must leave them be.
+export const OWN_SOURCE = 'import';
+
 export const seedExtension: SeedExtension = {
   name: 'learning-record',
+  // Before a seed, every synthetic record goes, the cohorts generator's completions too: that generator runs later
+  // and copies them again, and its own `remove` leaves the learning record alone.
+  async remove(deps) {
+    await deps.db.deleteFrom('learning_records').where('synthetic', '=', true).execute();
+  },
   async run(deps, ctx) {
     const started = Date.now();
     const inserted = await deps.db.transaction().execute(async (trx) => {
       await sql`SET LOCAL work_mem = '128MB'`.execute(trx);
       return withoutIndexes(trx, async () => {
-        const removed = await trx.deleteFrom('learning_records').where('synthetic', '=', true).executeTakeFirst();
+        const removed = await trx
+          .deleteFrom('learning_records')
+          .where('synthetic', '=', true)
+          .where('source', '=', OWN_SOURCE)
+          .executeTakeFirst();
         if (Number(removed.numDeletedRows) > 0)
           ctx.log(`learning-record: removed ${removed.numDeletedRows} earlier records`);
         // u(slot) is a uniform number in [0, 1) from the seed, the person's key, the year and the slot.
@@ -106,13 +118,13 @@ export const seedExtension: SeedExtension = {
         SELECT sl.person_id, d.title, d.provider,
                ${ctx.today}::date - (sl.y * 365 + floor(sl.u_day * 365))::int,
                CASE WHEN sl.u_pick < 0.05 THEN 'attended' WHEN sl.u_pick < 0.3 THEN 'passed' ELSE 'completed' END,
-               d.hours, false, 'import', true
+               d.hours, false, ${OWN_SOURCE}::text, true
           FROM slots sl JOIN dev d ON d.i = floor(sl.u_pick * 10)::int
          WHERE sl.u_dev < sl.p_dev
         UNION ALL
         SELECT sl.person_id, m.title, 'Trust statutory and mandatory training',
                ${ctx.today}::date - (sl.y * 365 + floor(sl.u_pick * 365))::int,
-               'completed', m.hours, true, 'import', true
+               'completed', m.hours, true, ${OWN_SOURCE}::text, true
           FROM slots sl JOIN man m ON m.i = floor(sl.u_day * 5)::int
          WHERE sl.u_man < 0.85`.execute(trx);
         return Number(result.numAffectedRows ?? 0);
