@@ -1392,18 +1392,9 @@ export interface PulseResponsesTable {
   team_id: number | null;
 }
 
-export interface PulseTeamSummaryTable {
-  round_id: number;
+/** The same sums as an organisation's round summary, per team. */
+export interface PulseTeamSummaryTable extends PulseRoundSummaryTable {
   team_id: number;
-  organisation_id: number;
-  opens_on: string;
-  responses: number;
-  upward: ColumnType<string, string | number, string | number>;
-  meetings: ColumnType<string, string | number, string | number>;
-  people_mgmt: ColumnType<string, string | number, string | number>;
-  improvement: ColumnType<string, string | number, string | number>;
-  operational: ColumnType<string, string | number, string | number>;
-  other: ColumnType<string, string | number, string | number>;
 }
 
 export interface DB {
