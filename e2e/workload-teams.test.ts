@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { saveResponse } from '../src/features/pulse/queries.ts';
-import { makeAccount, makeHierarchy, makePerson } from '../test/factories.ts';
+import { makeAccount, makeHierarchy, makePerson, makeTeam } from '../test/factories.ts';
 import { expectAccessible, liveApp, signedInPage as openSignedIn, sharedBrowser } from './browser.ts';
 
 // Management workload by team in a real browser: a priority placed on a directorate and edited, and the pulse
@@ -11,13 +11,7 @@ const browser = sharedBrowser();
 const signedInPage = (accountId: number) => openSignedIn(browser(), live, accountId);
 
 const { trust } = await makeHierarchy(db, '83');
-const team = (name: string, parent: number | null) =>
-  db
-    .insertInto('teams')
-    .values({ organisation_id: trust.id, name, code: name.slice(0, 4).toUpperCase(), parent_team_id: parent })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-    .then((r) => r.id);
+const team = (name: string, parent: number | null) => makeTeam(db, trust.id, name, parent);
 const medicine = await team('Medicine', null);
 const cardiology = await team('Cardiology', medicine);
 const respiratory = await team('Respiratory', medicine);

@@ -38,6 +38,16 @@ export async function makeOrg(
     .executeTakeFirstOrThrow();
 }
 
+/** A team of an organisation, under another team or at the top; returns its id. */
+export async function makeTeam(db: Database, orgId: number, name: string, parentId: number | null = null) {
+  const row = await db
+    .insertInto('teams')
+    .values({ organisation_id: orgId, name, code: name.slice(0, 4).toUpperCase(), parent_team_id: parentId })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
 /** A region → ICB → trust chain. */
 export async function makeHierarchy(db: Database, suffix = String(next())) {
   const region = await makeOrg(db, { code: `Y9${suffix}`, name: `Test Region ${suffix}`, kind: 'region' });

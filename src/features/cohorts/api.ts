@@ -20,6 +20,7 @@ import { apply } from './booking.ts';
 import { bookingWindow } from './cohorts.ts';
 import { recordCompletions } from './completion.ts';
 import { bookingsOf, certificatesOf } from './completion-queries.ts';
+import { auditRegisterRead } from './manage-access.ts';
 import { todayOf } from './present.ts';
 import { cohortRegister, cohortsOfProgramme, findCohort, sessionsOf } from './queries.ts';
 
@@ -202,16 +203,7 @@ export async function api(app: FastifyInstance, { deps }: AppContext) {
       const { manages } = await programmeFor(cohort.programme_id, req.viewer);
       if (!manages) throw new HttpError(403, 'Only admins of the programme’s provider can read its registers');
       const rows = await cohortRegister(db, cohort.id);
-      await audit(
-        db,
-        { viewer: req.viewer, ip: req.ip },
-        {
-          action: 'cohorts.register.read',
-          subjectType: 'cohort',
-          subjectId: cohort.id,
-          details: { via: 'api', people: rows.length },
-        },
-      );
+      await auditRegisterRead(db, { viewer: req.viewer, ip: req.ip }, cohort.id, 'api', rows.length);
       return {
         cohort_id: cohort.id,
         items: rows.map((r) => ({

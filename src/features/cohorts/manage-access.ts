@@ -1,5 +1,7 @@
 import type { FastifyRequest } from 'fastify';
+import type { Database } from '../../db/database.ts';
 import type { Deps } from '../../deps.ts';
+import { audit } from '../../plugins/audit.ts';
 import { guard, notFound } from '../../web/http.ts';
 import { findProgramme, setNextCohortStart } from '../catalogue/queries.ts';
 import { parseId } from './booking-routes.ts';
@@ -30,4 +32,20 @@ export function providerAccess(deps: Deps) {
   const syncNextStart = async (programmeId: number) =>
     setNextCohortStart(db, programmeId, await nextStartOf(db, programmeId, todayOf(deps)));
   return { managedProgramme, managedCohort, syncNextStart };
+}
+
+/** The register names the applicants and attendees: each read by a provider admin, on a page or through the API, is audited. */
+export function auditRegisterRead(
+  db: Database,
+  actor: Parameters<typeof audit>[1],
+  cohortId: number,
+  via: 'page' | 'api',
+  people: number,
+) {
+  return audit(db, actor, {
+    action: 'cohorts.register.read',
+    subjectType: 'cohort',
+    subjectId: cohortId,
+    details: { via, people },
+  });
 }

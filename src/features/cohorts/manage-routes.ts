@@ -9,7 +9,7 @@ import { outcomeLabels, outcomes } from './cohorts.ts';
 import { recordAttendance, recordCompletions } from './completion.ts';
 import { attendanceOf, feedbackSummary } from './completion-queries.ts';
 import { addSession, editCohort, removeSession } from './editing.ts';
-import { providerAccess } from './manage-access.ts';
+import { auditRegisterRead, providerAccess } from './manage-access.ts';
 import { interestCount } from './person-queries.ts';
 import {
   dayText,
@@ -31,11 +31,9 @@ import {
   sessionsOf,
   updateCohort,
 } from './queries.ts';
-import { cohortForm, parseSession, readDate, statusForm } from './schemas.ts';
+import { cohortForm, type Problems, parseSession, readBookingWindow, readDate, statusForm } from './schemas.ts';
 
 /** The provider's pages: cohorts of their programmes, sessions, the register, attendance, completions, feedback. */
-
-type Problems = { errors: { text: string; href: string }[]; fields: Record<string, { text: string }> };
 
 export async function manageRoutes(app: FastifyInstance, ctx: AppContext) {
   const { deps } = ctx;
@@ -74,23 +72,8 @@ export async function manageRoutes(app: FastifyInstance, ctx: AppContext) {
     const { viewer, programme } = await managedProgramme(req, parseId(req.params.id, 'Programme'));
     const body = (req.body ?? {}) as Record<string, unknown>;
     const parsed = cohortForm.safeParse(body);
-    const opens = readDate(body, 'opens', 'date booking opens');
-    const closes = readDate(body, 'closes', 'date booking closes');
     const problems: Problems = parsed.success ? { errors: [], fields: {} } : formErrors(parsed.error);
-    for (const [r, field] of [
-      [opens, 'opens'],
-      [closes, 'closes'],
-    ] as const) {
-      if (!r.success) {
-        const text = r.error.issues[0]!.message;
-        problems.errors.push({ text, href: `#${field}-day` });
-        problems.fields[field] = { text };
-      }
-    }
-    if (opens.success && closes.success && closes.data < opens.data) {
-      problems.errors.push({ text: 'Booking must close on or after the day it opens', href: '#closes-day' });
-      problems.fields.closes = { text: 'Booking must close on or after the day it opens' };
-    }
+    const { opens, closes } = readBookingWindow(body, problems);
     if (!parsed.success || problems.errors.length) return programmePage(req, reply, programme, problems);
     const id = await insertCohort(
       db,
@@ -126,17 +109,7 @@ export async function manageRoutes(app: FastifyInstance, ctx: AppContext) {
       attendanceOf(db, cohort.id),
       feedbackSummary(db, cohort.id),
     ]);
-    // The register names the applicants and attendees: each read by a provider admin is in the audit log.
-    await audit(
-      db,
-      { viewer: req.viewer, ip: req.ip },
-      {
-        action: 'cohorts.register.read',
-        subjectType: 'cohort',
-        subjectId: cohort.id,
-        details: { via: 'page', people: register.length },
-      },
-    );
+    await auditRegisterRead(db, { viewer: req.viewer, ip: req.ip }, cohort.id, 'page', register.length);
     const min = deps.config.disclosureMin;
     const confirmed = register.filter((r) => r.status === 'confirmed');
     const attended = new Map(attendance.map((a) => [`${a.session_id}:${a.application_id}`, a.attended]));

@@ -114,7 +114,29 @@ export const feedbackForm = z.object({
 export const outcomeValue = z.enum(outcomes);
 export const verifyQuery = z.object({ code: z.string().max(40).optional() });
 
-type Problems = { errors: { text: string; href: string }[]; fields: Record<string, { text: string }> };
+export type Problems = { errors: { text: string; href: string }[]; fields: Record<string, { text: string }> };
+
+/** The booking window's two date fields, with their problems (and a window that closes before it opens) added. */
+export function readBookingWindow(body: Record<string, unknown>, problems: Problems) {
+  const opens = readDate(body, 'opens', 'date booking opens');
+  const closes = readDate(body, 'closes', 'date booking closes');
+  for (const [r, field] of [
+    [opens, 'opens'],
+    [closes, 'closes'],
+  ] as const) {
+    if (!r.success) {
+      const text = r.error.issues[0]!.message;
+      problems.errors.push({ text, href: `#${field}-day` });
+      problems.fields[field] = { text };
+    }
+  }
+  if (opens.success && closes.success && closes.data < opens.data) {
+    const text = 'Booking must close on or after the day it opens';
+    problems.errors.push({ text, href: '#closes-day' });
+    problems.fields.closes = { text };
+  }
+  return { opens, closes };
+}
 
 const problemsOf = (issues: { path: PropertyKey[]; message: string }[]): Problems => {
   const out: Problems = { errors: [], fields: {} };
@@ -155,23 +177,7 @@ export const cohortEditForm = cohortForm.pick({ name: true, capacity: true });
 export function parseCohortEdit(body: Record<string, unknown>) {
   const parsed = cohortEditForm.safeParse(body);
   const problems: Problems = parsed.success ? { errors: [], fields: {} } : problemsOf(parsed.error.issues);
-  const opens = readDate(body, 'opens', 'date booking opens');
-  const closes = readDate(body, 'closes', 'date booking closes');
-  for (const [r, field] of [
-    [opens, 'opens'],
-    [closes, 'closes'],
-  ] as const) {
-    if (!r.success) {
-      const text = r.error.issues[0]!.message;
-      problems.errors.push({ text, href: `#${field}-day` });
-      problems.fields[field] = { text };
-    }
-  }
-  if (opens.success && closes.success && closes.data < opens.data) {
-    const text = 'Booking must close on or after the day it opens';
-    problems.errors.push({ text, href: '#closes-day' });
-    problems.fields.closes = { text };
-  }
+  const { opens, closes } = readBookingWindow(body, problems);
   if (!parsed.success || !opens.success || !closes.success || problems.errors.length) {
     return { ok: false as const, problems };
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeAccount, makeHierarchy, makePerson } from '../../../test/factories.ts';
+import { makeAccount, makeHierarchy, makePerson, makeTeam } from '../../../test/factories.ts';
 import { signedIn, testApp } from '../../../test/helpers.ts';
 import { jobs } from './jobs.ts';
 
@@ -7,13 +7,7 @@ import { jobs } from './jobs.ts';
 const ctx = await testApp();
 const db = ctx.deps.db;
 const { trust } = await makeHierarchy(db, '74');
-const team = (name: string, parent: number | null) =>
-  db
-    .insertInto('teams')
-    .values({ organisation_id: trust.id, name, code: name.slice(0, 4).toUpperCase(), parent_team_id: parent })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-    .then((r) => r.id);
+const team = (name: string, parent: number | null) => makeTeam(db, trust.id, name, parent);
 // Surgery (directorate) > Theatres (department) > Recovery (team); Pharmacy stands alone.
 const surgery = await team('Surgery', null);
 const theatres = await team('Theatres', surgery);

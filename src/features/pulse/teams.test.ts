@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeAccount, makeHierarchy, makePerson } from '../../../test/factories.ts';
+import { makeAccount, makeHierarchy, makePerson, makeTeam } from '../../../test/factories.ts';
 import { signedIn, testApp } from '../../../test/helpers.ts';
 import { makeManager, week } from './testing.ts';
 
@@ -8,13 +8,7 @@ let now = new Date('2026-10-05T09:00:00Z');
 const ctx = await testApp({ clock: { now: () => now }, env: { DISCLOSURE_MIN: '3' } });
 const db = ctx.deps.db;
 const { trust } = await makeHierarchy(db, '76');
-const team = (name: string, parent: number | null) =>
-  db
-    .insertInto('teams')
-    .values({ organisation_id: trust.id, name, code: name.slice(0, 4).toUpperCase(), parent_team_id: parent })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-    .then((r) => r.id);
+const team = (name: string, parent: number | null) => makeTeam(db, trust.id, name, parent);
 // Surgery > (Theatres, Wards); Pharmacy.
 const surgery = await team('Surgery', null);
 const theatres = await team('Theatres', surgery);
