@@ -3,7 +3,6 @@ import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -13,6 +12,7 @@ import type { Deps } from './deps.ts';
 import type { AppContext, Feature } from './feature.ts';
 import { features } from './features/index.ts';
 import { postgresRateLimitStore } from './plugins/rate-limit-store.ts';
+import securityHeaders from './plugins/security-headers.ts';
 import sessionPlugin from './plugins/session.ts';
 import { HttpError } from './web/http.ts';
 import { createNunjucks, nhsukAssets, nhsukBundle } from './web/nunjucks.ts';
@@ -42,25 +42,26 @@ export async function buildApp(
   const ctx: AppContext = { deps, demoMode: opts.demoMode };
   const nunjucks = createNunjucks({ watch: opts.watchTemplates });
 
-  await app.register(helmet, {
-    enableCSPNonces: true,
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        // The NHS design system's Frutiger fonts are served by NHS England; without them pages fall back to Arial.
-        fontSrc: ["'self'", 'https://assets.nhs.uk'],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        upgradeInsecureRequests: null,
+  await app.register(securityHeaders, {
+    helmet: {
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          // The NHS design system's Frutiger fonts are served by NHS England; without them pages fall back to Arial.
+          fontSrc: ["'self'", 'https://assets.nhs.uk'],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          upgradeInsecureRequests: null,
+        },
       },
+      strictTransportSecurity: deps.config.baseUrl.startsWith('https://'),
+      referrerPolicy: { policy: 'same-origin' },
     },
-    strictTransportSecurity: deps.config.baseUrl.startsWith('https://'),
-    referrerPolicy: { policy: 'same-origin' },
   });
   await app.register(cookie, { secret: deps.config.sessionSecret });
   await app.register(formbody);

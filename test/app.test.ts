@@ -21,6 +21,24 @@ describe('web shell', () => {
     expect(res.body).toContain('Contains NHS ODS data');
   });
 
+  it('gives every response its own nonce and the same headers, on pages, missing pages and files', async () => {
+    const [a, b, missing, file] = await Promise.all(
+      ['/', '/', '/no-such-page', '/static/leadwell.css'].map((url) => ctx.app.inject(url)),
+    );
+    const nonceOf = (r: typeof a) => String(r.headers['content-security-policy']).match(/'nonce-([0-9a-f]{32})'/)?.[1];
+    expect(nonceOf(a)).toBeTruthy();
+    expect(nonceOf(a)).not.toBe(nonceOf(b));
+    expect(missing.statusCode).toBe(404);
+    for (const r of [a, missing, file]) {
+      expect(String(r.headers['content-security-policy'])).toContain("object-src 'none'");
+      expect(r.headers['referrer-policy']).toBe('same-origin');
+      expect(r.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(r.headers['cross-origin-opener-policy']).toBe('same-origin');
+    }
+    // Only scripts carry a nonce: the pages have no inline styles.
+    expect(String(a.headers['content-security-policy'])).toMatch(/style-src 'self'(;|$)/);
+  });
+
   it('serves the NHS design system assets', async () => {
     const css = await ctx.app.inject('/assets/nhsuk-frontend.min.css');
     expect(css.statusCode).toBe(200);

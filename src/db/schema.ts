@@ -1108,6 +1108,32 @@ export interface CohortNoticesTable {
   sent_at: Timestamp | null;
 }
 
+/** One session as a cohort change records it (instants as ISO strings). Migration 20261129_0100_cohort_changes. */
+export interface CohortSessionSnapshot {
+  id: number;
+  starts_at: string;
+  ends_at: string;
+  venue: string | null;
+  online_url: string | null;
+}
+
+export interface CohortChangesTable {
+  id: Generated<number>;
+  cohort_id: number;
+  sessions_before: ColumnType<CohortSessionSnapshot[], string, never>;
+  sessions_after: ColumnType<CohortSessionSnapshot[], string, never>;
+  applications_upto: ColumnType<number, number | undefined, never>;
+  changed_by: number | null;
+  changed_at: Timestamp;
+  notified_at: Timestamp | null;
+}
+
+export interface CohortChangeNoticesTable {
+  change_id: number;
+  application_id: number;
+  sent_at: Timestamp;
+}
+
 export interface CohortSupplySummaryTable {
   area_kind: 'nation' | 'region' | 'icb' | 'organisation';
   area_id: number;
@@ -1145,6 +1171,8 @@ export interface DB {
   cohort_feedback: CohortFeedbackTable;
   programme_interest: ProgrammeInterestTable;
   cohort_notices: CohortNoticesTable;
+  cohort_changes: CohortChangesTable;
+  cohort_change_notices: CohortChangeNoticesTable;
   cohort_supply_summary: CohortSupplySummaryTable;
   cohort_supply_refreshes: CohortSupplyRefreshesTable;
 }

@@ -1,6 +1,7 @@
 import { type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import type { Database } from '../db/database.ts';
 import { likeEscape } from '../db/like.ts';
+import { preparedQuery } from '../db/prepared.ts';
 import type { DB, GrantedRole } from '../db/schema.ts';
 
 /**
@@ -458,13 +459,17 @@ export async function loadViewer(db: Database, accountId: number, via: Viewer['v
   return toViewer(await viewerQuery(db).where('acc.id', '=', accountId).executeTakeFirst(), via);
 }
 
-/** A session row and its viewer in one round trip; undefined when there is no such session. */
-export async function loadSessionViewer(db: Database, sessionId: string) {
-  const row = await viewerQuery(db)
+// Every signed-in request runs this, so it is compiled once (src/db/prepared.ts).
+const sessionViewerQuery = preparedQuery(['sessionId'], (db, v) =>
+  viewerQuery(db)
     .innerJoin('sessions as s', 's.account_id', 'acc.id')
     .select(['s.data', 's.last_seen_at', 's.expires_at'])
-    .where('s.id', '=', sessionId)
-    .executeTakeFirst();
+    .where('s.id', '=', v.sessionId),
+);
+
+/** A session row and its viewer in one round trip; undefined when there is no such session. */
+export async function loadSessionViewer(db: Database, sessionId: string) {
+  const [row] = await sessionViewerQuery(db, { sessionId });
   if (!row) return undefined;
   return { data: row.data, lastSeenAt: row.last_seen_at, expiresAt: row.expires_at, viewer: toViewer(row, 'session') };
 }

@@ -55,7 +55,7 @@ async function renderPlugin(app: FastifyInstance, opts: { nunjucks: Nunjucks; de
       viewer: req.viewer,
       nav: navFor(req.viewer, path, demoMode),
       demoMode,
-      cspNonce: (this as unknown as { cspNonce?: { script: string } }).cspNonce?.script,
+      cspNonce: this.cspNonce?.script,
       csrfToken: this.generateCsrf(),
       currentPath: path,
       ...context,

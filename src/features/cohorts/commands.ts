@@ -1,4 +1,5 @@
 import type { Command } from '../../command.ts';
+import { notifyChanges } from './change-notices.ts';
 import { deliverNotices, sendReminders } from './jobs.ts';
 import { refreshSupply } from './supply.ts';
 
@@ -17,12 +18,16 @@ const refresh: Command = {
 
 const notify: Command = {
   name: 'cohorts notify',
-  summary: 'Send the cohort emails that are due now: approvals, decisions, promotions and reminders',
+  summary:
+    'Send the cohort emails that are due now: approvals, decisions, promotions, reminders and changes to sessions',
   usage: 'leadwell cohorts notify',
   async run(deps, _args, io) {
     const r = await sendReminders(deps);
     const more = await deliverNotices(deps);
-    io.out(`${r.sessions} session and ${r.closing} closing reminders added; ${r.sent + more} notices sent.`);
+    const changes = await notifyChanges(deps);
+    io.out(
+      `${r.sessions} session and ${r.closing} closing reminders added; ${r.sent + more} notices sent; ${changes.emails} emails about session changes of ${changes.cohorts} cohorts.`,
+    );
     return 0;
   },
 };

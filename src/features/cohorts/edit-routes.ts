@@ -5,7 +5,7 @@ import type { ProgrammeRow } from '../catalogue/queries.ts';
 import { parseId } from './booking-routes.ts';
 import { changeSession, editCohort } from './editing.ts';
 import { providerAccess } from './manage-access.ts';
-import { londonToUtc, sessionText, setFlash, timeText, views } from './present.ts';
+import { londonToUtc, sessionFlash, sessionText, setFlash, timeText, views } from './present.ts';
 import { type CohortRow, findSession } from './queries.ts';
 import { parseCohortEdit, parseSession } from './schemas.ts';
 
@@ -126,7 +126,7 @@ export async function editRoutes(app: FastifyInstance, ctx: AppContext) {
     const result = await changeSession(deps, { viewer, ip: req.ip }, cohort.id, sid, parsed.session);
     if (!result.ok) throw notFound('Session');
     await syncNextStart(programme.id);
-    await setFlash(deps, req, 'Session changed');
+    await setFlash(deps, req, sessionFlash('Session changed', cohort));
     return reply.redirect(`/cohorts/manage/${cohort.id}#session-${sid}`, 303);
   });
 }

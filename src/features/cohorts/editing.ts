@@ -1,14 +1,18 @@
+import type { Database } from '../../db/database.ts';
 import type { Deps } from '../../deps.ts';
 import type { Viewer } from '../../plugins/access.ts';
 import { audit } from '../../plugins/audit.ts';
 import { capacityProblem, offerNewPlaces } from './booking.ts';
 import { lockCohort } from './booking-queries.ts';
+import { recordChange, sessionSnapshot } from './change-queries.ts';
+import { diffSessions, isEmpty } from './changes.ts';
 import { deleteSession, findSession, insertSession, type SessionInput, sessionsOf, updateSession } from './queries.ts';
 
 /**
  * A provider's changes to a cohort after it was set up: its name, places and booking window, and its sessions. Each
  * runs in one transaction with the cohort row locked (as booking does), and is written to the audit log in the
- * same transaction, with what changed from what.
+ * same transaction, with what changed from what. A session change to an open cohort is also recorded as a cohort
+ * change (the sessions before and after), from which the job cohorts.notify-changes tells the people booked.
  */
 
 type Actor = { viewer: Viewer; ip?: string };
@@ -64,6 +68,39 @@ export async function editCohort(deps: Deps, actor: Actor, cohortId: number, inp
   });
 }
 
+type Locked = NonNullable<Awaited<ReturnType<typeof lockCohort>>>;
+
+/**
+ * Run a session edit with the cohort row locked, then record what it did to the sessions when it changed any.
+ * Only for open cohorts: nobody is booked on a draft, and the sessions of a completed or cancelled cohort are
+ * history, not plans.
+ */
+async function withChange<T extends { ok: boolean }>(
+  deps: Deps,
+  actor: Actor,
+  cohortId: number,
+  edit: (trx: Database, cohort: Locked | undefined) => Promise<T>,
+): Promise<T> {
+  return deps.db.transaction().execute(async (trx) => {
+    const cohort = await lockCohort(trx, cohortId);
+    const before = cohort?.status === 'open' ? await sessionSnapshot(trx, cohortId) : null;
+    const result = await edit(trx, cohort);
+    if (result.ok && before) {
+      const after = await sessionSnapshot(trx, cohortId);
+      if (!isEmpty(diffSessions(before, after))) {
+        await recordChange(trx, {
+          cohortId,
+          before,
+          after,
+          changedBy: actor.viewer.accountId,
+          at: deps.clock.now(),
+        });
+      }
+    }
+    return result;
+  });
+}
+
 const sessionFacts = (s: SessionInput) => ({
   starts_at: s.starts_at.toISOString(),
   ends_at: s.ends_at.toISOString(),
@@ -72,8 +109,7 @@ const sessionFacts = (s: SessionInput) => ({
 });
 
 export async function addSession(deps: Deps, actor: Actor, cohortId: number, s: SessionInput) {
-  return deps.db.transaction().execute(async (trx) => {
-    await lockCohort(trx, cohortId);
+  const r = await withChange(deps, actor, cohortId, async (trx) => {
     const id = await insertSession(trx, cohortId, s);
     await audit(trx, actor, {
       action: 'cohorts.session.add',
@@ -81,14 +117,14 @@ export async function addSession(deps: Deps, actor: Actor, cohortId: number, s: 
       subjectId: id,
       details: { cohortId, ...sessionFacts(s) },
     });
-    return id;
+    return { ok: true as const, id };
   });
+  return r.id;
 }
 
 /** Change a session's date, times or place. Attendance already recorded stays with the session. */
 export async function changeSession(deps: Deps, actor: Actor, cohortId: number, sessionId: number, s: SessionInput) {
-  return deps.db.transaction().execute(async (trx) => {
-    await lockCohort(trx, cohortId);
+  return withChange(deps, actor, cohortId, async (trx) => {
     const before = await findSession(trx, cohortId, sessionId);
     if (!before) return fail(404, 'session', 'Session not found');
     await updateSession(trx, cohortId, sessionId, s);
@@ -107,8 +143,7 @@ export async function changeSession(deps: Deps, actor: Actor, cohortId: number, 
  * session of a cohort open for booking (people would be booked on a cohort without dates).
  */
 export async function removeSession(deps: Deps, actor: Actor, cohortId: number, sessionId: number) {
-  return deps.db.transaction().execute(async (trx) => {
-    const cohort = await lockCohort(trx, cohortId);
+  return withChange(deps, actor, cohortId, async (trx, cohort) => {
     const session = await findSession(trx, cohortId, sessionId);
     if (!cohort || !session) return fail(404, 'session', 'Session not found');
     if (session.has_attendance) {

@@ -2,6 +2,7 @@ import type { Deps } from '../../deps.ts';
 import type { Job } from '../../job.ts';
 import { createMailer } from '../../mail.ts';
 import { programmesByIds } from '../catalogue/queries.ts';
+import { CHANGE_QUIET_MINUTES, notifyChanges } from './change-notices.ts';
 import { addClosingReminders, addSessionReminders, claimUnsent, markSent, orgAdminEmails } from './notice-queries.ts';
 import { noticeMessage } from './notices.ts';
 import { refreshSupply } from './supply.ts';
@@ -96,6 +97,15 @@ export const jobs: Job[] = [
     schedule: '*/5 * * * *',
     async run(deps) {
       return `sent ${await deliverNotices(deps)} cohort notices`;
+    },
+  },
+  {
+    name: 'cohorts.notify-changes',
+    description: `Email the people booked on a cohort (or waiting for a place) one summary of changes to its sessions, once the provider has stopped editing for ${CHANGE_QUIET_MINUTES} minutes`,
+    schedule: '*/5 * * * *',
+    async run(deps) {
+      const r = await notifyChanges(deps);
+      return `session changes of ${r.cohorts} cohorts: sent ${r.emails} emails`;
     },
   },
   {

@@ -16,6 +16,7 @@ import {
   londonToUtc,
   oneDecimal,
   placesText,
+  sessionFlash,
   sessionText,
   setFlash,
   statusTag,
@@ -238,7 +239,7 @@ export async function manageRoutes(app: FastifyInstance, ctx: AppContext) {
     if (!parsed.ok) return cohortPage(req, reply, cohort, programme, parsed.problems, 400);
     await addSession(deps, { viewer, ip: req.ip }, cohort.id, parsed.session);
     await syncNextStart(programme.id);
-    await setFlash(deps, req, 'Session added');
+    await setFlash(deps, req, sessionFlash('Session added', cohort));
     return reply.redirect(`/cohorts/manage/${cohort.id}`, 303);
   });
 
@@ -258,7 +259,7 @@ export async function manageRoutes(app: FastifyInstance, ctx: AppContext) {
       );
     }
     await syncNextStart(programme.id);
-    await setFlash(deps, req, 'Session removed');
+    await setFlash(deps, req, sessionFlash('Session removed', cohort));
     return reply.redirect(`/cohorts/manage/${cohort.id}`, 303);
   });
 

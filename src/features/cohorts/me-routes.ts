@@ -5,6 +5,8 @@ import { audit } from '../../plugins/audit.ts';
 import { forbidden, formErrors, guard, notFound } from '../../web/http.ts';
 import { programmesByIds } from '../catalogue/queries.ts';
 import { parseId } from './booking-routes.ts';
+import { changesOfCohorts } from './change-queries.ts';
+import { type ChangeRow, changeNotice } from './changes.ts';
 import { holdsPlace, isLive, outcomeLabels } from './cohorts.ts';
 import {
   applicationOfPerson,
@@ -44,6 +46,12 @@ export async function meRoutes(app: FastifyInstance, ctx: AppContext) {
       (await certificatesOf(db, ids)).filter((c) => !c.revoked_at).map((c) => [c.application_id, c.code]),
     );
     const given = await feedbackGiven(db, ids);
+    // Someone who missed the email still sees that the sessions changed since they applied, and when.
+    const changes = new Map<number, ChangeRow[]>();
+    const live = rows.filter((r) => isLive(r.status) && !r.completed_on);
+    for (const c of await changesOfCohorts(db, [...new Set(live.map((r) => r.cohort_id))])) {
+      changes.set(c.cohort_id, [...(changes.get(c.cohort_id) ?? []), c]);
+    }
     return reply.render(`${views}/my-bookings.njk`, {
       title: 'Your bookings',
       breadcrumbs: [{ href: '/', text: 'Home' }],
@@ -62,6 +70,7 @@ export async function meRoutes(app: FastifyInstance, ctx: AppContext) {
         completedText: r.completed_on ? dayText(r.completed_on) : null,
         certificate: certificates.get(r.id),
         feedbackDue: r.completed_on !== null && !given.has(r.id),
+        changed: isLive(r.status) && !r.completed_on ? changeNotice(changes.get(r.cohort_id) ?? [], r.id) : null,
       })),
       interests: interests.map((i) => ({
         id: i.programme_id,

@@ -61,4 +61,10 @@ export const shown = (n: number | null | undefined, suppressed: boolean) =>
 export const oneDecimal = (n: number | null) =>
   n === null ? '*' : n.toLocaleString('en-GB', { maximumFractionDigits: 1, minimumFractionDigits: 1 });
 
+/** The flash after a session edit: on an open cohort, the people booked will hear of it (cohorts.notify-changes). */
+export const sessionFlash = (done: string, cohort: { status: string }) =>
+  cohort.status === 'open'
+    ? `${done}. Everyone booked on this cohort or waiting for a place will be emailed a summary of the changes within about 15 minutes`
+    : done;
+
 export { setFlash, takeFlash } from '../../plugins/session.ts';

@@ -31,10 +31,13 @@ export async function dashboardFor(db: Database, viewer: Viewer) {
   for (const g of viewer.grants) {
     if (g.organisationId === null && g.role !== 'national_admin') continue;
     if (g.role === 'org_admin') {
-      const rows = await organisationsWithStats(db, [g.organisationId!]);
+      const [rows, lastImport] = await Promise.all([
+        organisationsWithStats(db, [g.organisationId!]),
+        lastStaffImport(db, g.organisationId!),
+      ]);
       areas.push({
         ...panel('organisation', g.organisationName ?? '', g.organisationCode, `Staff in ${g.organisationName}`, rows),
-        lastImport: await lastStaffImport(db, g.organisationId!),
+        lastImport,
       });
     } else if (g.role === 'icb_lead') {
       const rows = await providersOfIcb(db, g.organisationId!);

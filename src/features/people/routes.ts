@@ -19,6 +19,11 @@ function urlWith(query: Record<string, string | undefined>): string {
   return s ? `/people?${s}#results` : '/people#results';
 }
 const home = { href: '/', text: 'Home' };
+const staffGroupItems = [
+  { value: '', text: 'Any staff group' },
+  ...Object.entries(staffGroups).map(([value, text]) => ({ value, text: `${value} ${text}` })),
+];
+const bandItems = [{ value: '', text: 'Any band' }, ...bands.map((b) => ({ value: b, text: bandLabel(b) }))];
 
 async function routes(app: FastifyInstance, ctx: AppContext) {
   const { db } = ctx.deps;
@@ -30,8 +35,8 @@ async function routes(app: FastifyInstance, ctx: AppContext) {
       title: 'People',
       breadcrumbs: [home],
       form: query,
-      staffGroups: Object.entries(staffGroups).map(([value, text]) => ({ value, text: `${value} ${text}` })),
-      bands: bands.map((b) => ({ value: b, text: bandLabel(b) })),
+      staffGroups: staffGroupItems,
+      bands: bandItems,
     };
     const parsed = searchForm.safeParse(query);
     if (!parsed.success)

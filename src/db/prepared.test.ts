@@ -1,0 +1,34 @@
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { makeOrg } from '../../test/factories.ts';
+import { testDeps } from '../../test/helpers.ts';
+import { preparedQuery } from './prepared.ts';
+
+const deps = await testDeps();
+
+describe('preparedQuery', () => {
+  it('compiles once and runs with each call’s values, keeping the fixed ones', async () => {
+    const a = await makeOrg(deps.db, { code: 'PQA', name: 'Prepared A' });
+    const b = await makeOrg(deps.db, { code: 'PQB', name: 'Prepared B' });
+    let builds = 0;
+    const byCode = preparedQuery(['code', 'name'], (db, v) => {
+      builds++;
+      return db
+        .selectFrom('organisations')
+        .select(['id', 'code', sql<string>`${'fixed'}::text`.as('fixed')])
+        .where((eb) => eb.or([eb('code', '=', v.code), eb('name', '=', v.name)]))
+        .orderBy('code');
+    });
+    expect(await byCode(deps.db, { code: 'PQA', name: 'nobody' })).toEqual([{ id: a.id, code: 'PQA', fixed: 'fixed' }]);
+    expect(await byCode(deps.db, { code: 'none', name: 'Prepared B' })).toEqual([
+      { id: b.id, code: 'PQB', fixed: 'fixed' },
+    ]);
+    expect(await byCode(deps.db, { code: 'PQA', name: 'Prepared B' })).toHaveLength(2);
+    expect(builds).toBe(1);
+  });
+
+  it('refuses a query that does not use every named value as a parameter', async () => {
+    const broken = preparedQuery(['code'], (db) => db.selectFrom('organisations').select('id').limit(1));
+    await expect(broken(deps.db, { code: 'x' })).rejects.toThrow(/code not used as a parameter/);
+  });
+});
