@@ -27,6 +27,22 @@ describe('preparedQuery', () => {
     expect(builds).toBe(1);
   });
 
+  it('runs as a named prepared statement, planned once per connection', async () => {
+    const byCode = preparedQuery(['code'], (db, v) =>
+      db.selectFrom('organisations').select('id').where('code', '=', v.code),
+    );
+    const names = await deps.db.connection().execute(async (conn) => {
+      for (let i = 0; i < 3; i++) await byCode(conn, { code: `N${i}` });
+      const { rows } = await sql<{ name: string; statement: string; calls: number }>`
+        SELECT name, statement, generic_plans + custom_plans AS calls FROM pg_prepared_statements`.execute(conn);
+      return rows;
+    });
+    const mine = names.filter((r) => r.statement.includes('from "organisations" where "code" = $1'));
+    expect(mine).toHaveLength(1);
+    expect(mine[0].name).toMatch(/^lw_[0-9a-f]{24}$/);
+    expect(Number(mine[0].calls)).toBe(3);
+  });
+
   it('refuses a query that does not use every named value as a parameter', async () => {
     const broken = preparedQuery(['code'], (db) => db.selectFrom('organisations').select('id').limit(1));
     await expect(broken(deps.db, { code: 'x' })).rejects.toThrow(/code not used as a parameter/);

@@ -312,6 +312,9 @@ type PeopleEB = ExpressionBuilder<DB & { p: DB['people'] }, 'p'>;
  * assignment in an organisation of their ICB or region. National admins: everyone.
  */
 export function personScope(v: Viewer) {
+  // Each EXISTS ends in OFFSET 0, which keeps PostgreSQL from turning it into a semi-join: every use is a lookup
+  // or a page of a list, where the check runs for a few dozen rows, and planning the semi-join (weighing the
+  // assignments table's indexes for each join order) took a millisecond or more, longer than running the list.
   return (eb: PeopleEB) => {
     if (hasRole(v, 'national_admin')) return sql<SqlBool>`true`;
     const ors = [];
@@ -324,7 +327,8 @@ export function personScope(v: Viewer) {
             .select(sql`1`.as('one'))
             .whereRef('sa.person_id', '=', 'p.id')
             .where('sa.end_date', 'is', null)
-            .where('sa.line_manager_assignment_id', 'in', v.managerAssignmentIds),
+            .where('sa.line_manager_assignment_id', 'in', v.managerAssignmentIds)
+            .offset(0),
         ),
       );
     }
@@ -336,7 +340,8 @@ export function personScope(v: Viewer) {
             .selectFrom('assignments as sa')
             .select(sql`1`.as('one'))
             .whereRef('sa.person_id', '=', 'p.id')
-            .where('sa.organisation_id', 'in', orgAdmin),
+            .where('sa.organisation_id', 'in', orgAdmin)
+            .offset(0),
         ),
       );
     }
@@ -356,7 +361,8 @@ export function personScope(v: Viewer) {
                 ...(icb.length ? [w('so.icb_id', 'in', icb)] : []),
                 ...(region.length ? [w('so.region_id', 'in', region)] : []),
               ]),
-            ),
+            )
+            .offset(0),
         ),
       );
     }
