@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { seedExtension as prioritiesSeed } from '../src/features/priorities/generate.ts';
 import { refreshThicket } from '../src/features/priorities/refresh.ts';
+import { refreshTeamDisclosure } from '../src/features/pulse/team-store.ts';
 import { seedExtension as reorganisationsSeed } from '../src/features/reorganisations/generate.ts';
 import { refreshReorganisations } from '../src/features/reorganisations/queries.ts';
 import type { FeatureBench } from './feature.ts';
@@ -10,7 +11,7 @@ import type { FeatureBench } from './feature.ts';
  * England pulse results, as pages and through the API, and the pulse results of the busiest directorate, at 10
  * connections (goal p95 < 100 ms: they read summary tables). Measured directly: one full
  * refresh of the thicket (every team, manager, area and the 24-month trend) and of the reorganisation summaries,
- * which the nightly `priorities.refresh` job runs.
+ * which the nightly `priorities.refresh` job runs, and the pulse's stored team decisions (`pulse.team-disclosure`).
  */
 export const bench: FeatureBench = {
   name: 'priorities',
@@ -45,6 +46,12 @@ export const bench: FeatureBench = {
     log(
       `priorities: thicket refresh ${thicketRefreshMs} ms (${refreshed.teams} teams, ${refreshed.managers} managers)`,
     );
+    // What the nightly `pulse.team-disclosure` job does: store the team view's decisions of the closed rounds
+    // (all of them the first time; afterwards only rounds that closed since, or whose team tree changed).
+    t = performance.now();
+    const teamDecisions = await refreshTeamDisclosure(db, today, deps.config.disclosureMin);
+    const teamDisclosureMs = Math.round(performance.now() - t);
+    log(`pulse: team decisions stored for ${teamDecisions.rounds} round(s) in ${teamDisclosureMs} ms`);
 
     const national = await session(deps, 'bench-priorities-national@leadwell.test', 'Bench national admin', {
       role: 'national_admin',
@@ -99,7 +106,14 @@ export const bench: FeatureBench = {
             ]
           : []),
       ],
-      measured: { thicketRefreshMs, reorganisationRefreshMs, teams: refreshed.teams, managers: refreshed.managers },
+      measured: {
+        thicketRefreshMs,
+        reorganisationRefreshMs,
+        teams: refreshed.teams,
+        managers: refreshed.managers,
+        teamDisclosureMs,
+        teamDisclosureRounds: teamDecisions.rounds,
+      },
     };
   },
 };

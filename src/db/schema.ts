@@ -1461,3 +1461,40 @@ export interface SelfAssessmentResultsTable {
 export interface DB {
   self_assessment_results: SelfAssessmentResultsTable;
 }
+
+// The pulse's team view, stored per closed round (migration 20261129_0400_pulse_team_disclosure; src/features/pulse).
+export interface PulseTeamPeriodsTable {
+  round_id: number;
+  organisation_id: number;
+  opens_on: string;
+  tree_hash: string;
+  minimum: number;
+  responses: number;
+  upward: ColumnType<string, string | number, string | number>;
+  meetings: ColumnType<string, string | number, string | number>;
+  people_mgmt: ColumnType<string, string | number, string | number>;
+  improvement: ColumnType<string, string | number, string | number>;
+  operational: ColumnType<string, string | number, string | number>;
+  other: ColumnType<string, string | number, string | number>;
+  computed_at: Generated<Timestamp>;
+}
+
+/** A team's figure in a closed round (its answers and those of every team under it) with its disclosure decision. */
+export interface PulseTeamDisclosureTable {
+  round_id: number;
+  team_id: number;
+  responses: number;
+  upward: number;
+  meetings: number;
+  people_mgmt: number;
+  improvement: number;
+  operational: number;
+  other: number;
+  hidden: boolean;
+  own_hidden: boolean;
+}
+
+export interface DB {
+  pulse_team_periods: PulseTeamPeriodsTable;
+  pulse_team_disclosure: PulseTeamDisclosureTable;
+}

@@ -80,6 +80,44 @@ export const createBody = Type.Object(
 );
 export type CreateBody = Static<typeof createBody>;
 
+const orNull = <T extends TSchema>(t: T, description: string) => Type.Union([Type.Null(), t], { description });
+
+/** The fields an edit may change, as the edit page allows; where a priority is placed cannot change. */
+export const editableFields = [
+  'title',
+  'source',
+  'set_on',
+  'measure',
+  'target_date',
+  'funded',
+  'funding_amount',
+  'owner',
+  'status',
+] as const;
+export const placeFields = ['scope', 'area_code', 'organisation_codes', 'team_ids'] as const;
+
+export const patchBody = Type.Object({
+  title: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  source: Type.Optional(enumOf(sources, 'Who set the priority')),
+  set_on: Type.Optional(Type.String({ format: 'date', description: 'YYYY-MM-DD' })),
+  measure: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, description: 'How success is judged' })),
+  target_date: Type.Optional(orNull(Type.String({ format: 'date' }), 'YYYY-MM-DD; null removes it')),
+  funded: Type.Optional(Type.Boolean()),
+  funding_amount: Type.Optional(
+    orNull(
+      Type.Number({ minimum: 0 }),
+      'Pounds (funded priorities only); null removes it, as it must be when unfunded',
+    ),
+  ),
+  owner: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'A person or a role' })),
+  status: Type.Optional(
+    enumOf(statuses, 'active, met or dropped: met or dropped records today as the day it ended, active clears it'),
+  ),
+});
+export type PatchBody = Static<typeof patchBody>;
+
+export const idParams = Type.Object({ id: Type.String({ description: 'The priority’s id' }) });
+
 export const thicketQuery = Type.Object({
   area: Type.String({
     minLength: 1,

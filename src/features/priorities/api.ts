@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { PriorityScope } from '../../db/schema.ts';
 import type { AppContext } from '../../feature.ts';
 import { decodeCursor, encodeCursor, guard, HttpError, notFound, schemaError } from '../../web/http.ts';
+import { editApi } from './api-edit.ts';
 import {
   type CreateBody,
   createBody,
@@ -65,7 +66,10 @@ const figuresJson = (f: AreaFigures) => ({
   distribution: f.distribution,
 });
 
-/** JSON API under /api/v1: the register (what the caller may read), placing a priority, and the thicket figures. */
+/**
+ * JSON API under /api/v1: the register (what the caller may read), placing, reading and editing a priority, and
+ * the thicket figures.
+ */
 export async function api(app: FastifyInstance, { deps }: AppContext) {
   const { db } = deps;
   app.addHook('preValidation', async (req) => {
@@ -149,6 +153,8 @@ export async function api(app: FastifyInstance, { deps }: AppContext) {
       return reply.code(201).send(itemJson(p, await targetsOf(db, [id])));
     },
   );
+
+  await editApi(app, deps, async (p) => itemJson(p, await targetsOf(db, [p.id])));
 
   app.get(
     '/priorities/thicket',

@@ -159,24 +159,70 @@ const stored = (p: PriorityRow) => ({
  * old and new value; the figures are refreshed when a change can move them (the date set or the funding).
  */
 export async function editPriority(deps: Deps, actor: Actor, p: PriorityRow, input: PriorityInput) {
+  return changePriority(deps, actor, p, input);
+}
+
+/**
+ * Edit what a priority says and, if given, its status, in one transaction (the API's PATCH): each audited as the
+ * pages audit them (`priorities.update` with the fields changed, `priorities.status`), and the figures refreshed
+ * once when either can move them.
+ */
+export async function changePriority(
+  deps: Deps,
+  actor: Actor,
+  p: PriorityRow,
+  input: PriorityInput,
+  status?: PriorityStatus,
+): Promise<{ changed: boolean; queued: boolean }> {
   const before = stored(p);
   const after = { ...input, target_date: input.target_date ?? null, funding_amount: input.funding_amount ?? null };
   const changes: Record<string, { from: unknown; to: unknown }> = {};
   for (const f of editable) if (before[f] !== after[f]) changes[f] = { from: before[f], to: after[f] };
-  if (!Object.keys(changes).length) return { changed: false, queued: false };
+  const newStatus = status !== undefined && status !== p.status ? status : undefined;
+  if (!Object.keys(changes).length && !newStatus) return { changed: false, queued: false };
   await deps.db.transaction().execute(async (trx) => {
-    await updatePriority(trx, p.id, input);
-    await audit(trx, actor, {
-      action: 'priorities.update',
-      subjectType: 'priority',
-      subjectId: p.id,
-      organisationId: p.scope_org_id,
-      details: { changes },
-    });
+    if (Object.keys(changes).length) {
+      await updatePriority(trx, p.id, input);
+      await audit(trx, actor, {
+        action: 'priorities.update',
+        subjectType: 'priority',
+        subjectId: p.id,
+        organisationId: p.scope_org_id,
+        details: { changes },
+      });
+    }
+    if (newStatus) {
+      await setStatus(trx, p.id, newStatus, newStatus === 'active' ? null : today(deps));
+      await audit(trx, actor, {
+        action: 'priorities.status',
+        subjectType: 'priority',
+        subjectId: p.id,
+        organisationId: p.scope_org_id,
+        details: { from: p.status, to: newStatus },
+      });
+    }
   });
-  if (!changes.set_on && !changes.funded) return { changed: true, queued: false };
-  const r = await refreshFor(deps, await organisationsOfPriority(deps.db, p.id), `priority ${p.id} edited`);
+  if (!newStatus && !changes.set_on && !changes.funded) return { changed: true, queued: false };
+  const r = await refreshFor(
+    deps,
+    await organisationsOfPriority(deps.db, p.id),
+    `priority ${p.id} ${newStatus && !Object.keys(changes).length ? newStatus : 'edited'}`,
+  );
   return { changed: true, ...r };
+}
+
+/** A stored priority as the checks of a new one take it, so that an edit of some fields re-checks the whole. */
+export function inputOf(p: PriorityRow): Record<string, unknown> {
+  return {
+    title: p.title,
+    source: p.source,
+    set_on: p.set_on,
+    measure: p.measure,
+    target_date: p.target_date ?? undefined,
+    funded: p.funded,
+    funding_amount: p.funding_amount === null ? undefined : Number(p.funding_amount),
+    owner: p.owner,
+  };
 }
 
 /**

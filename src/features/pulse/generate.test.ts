@@ -4,6 +4,8 @@ import { testDeps } from '../../../test/helpers.ts';
 import { seed } from '../seed/seed.ts';
 import { withOrganisations } from '../seed/testing.ts';
 import { seedExtension as pulse } from './generate.ts';
+import { sinceOf } from './team-store.ts';
+import { staleTeamRounds } from './team-store-queries.ts';
 
 // Demo scale: the same code runs set-based at national scale.
 const clock = { now: () => new Date('2026-11-26T09:00:00Z') };
@@ -30,5 +32,15 @@ describe('the pulse seed extension', () => {
                     WHERE team_id IS NOT NULL GROUP BY 1, 2) x USING (round_id, team_id)
        WHERE s.responses IS DISTINCT FROM x.c OR s.upward IS DISTINCT FROM x.u`.execute(deps.db);
     expect(off.rows[0]!.n).toBe(0);
+  });
+
+  it('stores the team view’s decisions of every closed round, so pages read them rather than compute', async () => {
+    const closed = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM pulse_round_summary s JOIN pulse_rounds r ON r.id = s.round_id
+       WHERE r.closes_on < '2026-11-26'`.execute(deps.db);
+    const stored = await deps.db.selectFrom('pulse_team_periods').select(sql<number>`count(*)::int`.as('n')).execute();
+    expect(closed.rows[0]!.n).toBeGreaterThan(0);
+    expect(stored[0]!.n).toBe(closed.rows[0]!.n);
+    expect(await staleTeamRounds(deps.db, '2026-11-26', sinceOf('2026-11-26'), deps.config.disclosureMin)).toEqual([]);
   });
 });

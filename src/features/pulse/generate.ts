@@ -1,11 +1,13 @@
 import { sql } from 'kysely';
 import type { Deps } from '../../deps.ts';
 import type { SeedContext, SeedExtension } from '../seed/extension.ts';
+import { refreshTeamDisclosure } from './team-store.ts';
 
 /**
  * Synthetic time-use pulses for `leadwell seed`: monthly rounds for the last 12 months (the current one open) for
  * every seeded trust, answered by about two thirds of their managers (current assignments marked as management
- * posts, each answering for the team of that post), then the per-round and per-team sums written from the responses. All set-based: about 40,000 managers × 12 rounds
+ * posts, each answering for the team of that post), then the per-round and per-team sums written from the responses
+ * and the team view's decisions of the closed rounds stored. All set-based: about 40,000 managers × 12 rounds
  * at national scale in one INSERT … SELECT. Hours come from a hash of (seed, person, round), so a seed always
  * gives the same answers; upward reporting drifts down slowly and varies by trust, so charts have something to show.
  */
@@ -65,7 +67,9 @@ async function run(deps: Deps, ctx: SeedContext): Promise<string> {
       FROM pulse_rounds r JOIN pulse_responses p ON p.round_id = r.id
      WHERE r.synthetic AND p.team_id IS NOT NULL
      GROUP BY r.id, p.team_id`.execute(db);
-  return `${ROUNDS} monthly rounds for ${ctx.organisationIds.length} organisations, ${Number(res.numAffectedRows ?? 0)} responses`;
+  // The team view's decisions for the closed rounds, as the nightly job would store them (about 45 s nationally).
+  const stored = await refreshTeamDisclosure(db, ctx.today, deps.config.disclosureMin, ctx.organisationIds);
+  return `${ROUNDS} monthly rounds for ${ctx.organisationIds.length} organisations, ${Number(res.numAffectedRows ?? 0)} responses, team decisions of ${stored.rounds} closed rounds`;
 }
 
 export const seedExtension: SeedExtension = { name: 'pulse', run };

@@ -3,6 +3,7 @@ import { bankHolidaysUntil } from './bank-holidays.ts';
 import { reminderDue, roundName } from './pulse.ts';
 import { claimReminders, openRounds, roundsOpenOn } from './queries.ts';
 import { todayOf } from './submit.ts';
+import { refreshTeamDisclosure } from './team-store.ts';
 
 /**
  * The pulse's background work. Both jobs work from the database state, so they are safe to run twice and on
@@ -68,4 +69,16 @@ const remindersJob: Job = {
   },
 };
 
-export const jobs: Job[] = [openRoundsJob, remindersJob];
+const teamDisclosureJob: Job = {
+  name: 'pulse.team-disclosure',
+  description:
+    'Take and store the disclosure decisions of the pulse results by team for rounds that have closed, and again for those whose team tree or disclosure minimum has changed',
+  // After midnight, when yesterday's rounds have closed; pages compute a round live until it has run.
+  schedule: '30 0 * * *',
+  async run(deps) {
+    const r = await refreshTeamDisclosure(deps.db, todayOf(deps), deps.config.disclosureMin);
+    return `stored the team decisions of ${r.rounds} round(s) of ${r.organisations} organisation(s) (${r.teams} team figures)`;
+  },
+};
+
+export const jobs: Job[] = [openRoundsJob, remindersJob, teamDisclosureJob];

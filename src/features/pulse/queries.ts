@@ -220,6 +220,17 @@ const areaExpr: Record<AreaLevel, ReturnType<typeof sql>> = {
   nation: sql`0`,
 };
 
+/**
+ * The same test as areaExpr, implied by it, in a form the organisations' indexes answer: an ICB's or a region's
+ * page (and the team view's check of its ICB) then reads only that area's rounds, not every round since.
+ */
+const within: Record<AreaLevel, (id: number) => ReturnType<typeof sql>> = {
+  organisation: () => sql``,
+  icb: (id) => sql`AND (o.id = ${id} OR o.icb_id = ${id})`,
+  region: (id) => sql`AND (o.id = ${id} OR o.region_id = ${id})`,
+  nation: () => sql``,
+};
+
 const childLevel: Record<AreaLevel, AreaLevel | undefined> = {
   nation: 'region',
   region: 'icb',
@@ -255,7 +266,7 @@ export async function closedSums(
       JOIN pulse_rounds r ON r.id = s.round_id
       JOIN organisations o ON o.id = s.organisation_id
      WHERE r.closes_on < ${today}::date AND s.opens_on >= ${since}::date
-       AND ${areaExpr[level]} = ${areaId}
+       AND ${areaExpr[level]} = ${areaId} ${within[level](areaId)}
      GROUP BY 1, 2`.execute(db);
   return res.rows.map((r) => {
     const out = {
@@ -266,6 +277,25 @@ export async function closedSums(
     for (const c of categories) out[c] = Number(r[c]);
     return out;
   });
+}
+
+/** The answers per period and child area only (what deciding the parent's partition needs), as closedSums. */
+export async function closedCounts(db: Db, level: AreaLevel, areaId: number, today: string, since: string) {
+  const child = childLevel[level];
+  const res = await sql<{ opens_on: string; child_id: number | null; responses: number }>`
+    SELECT s.opens_on::text AS opens_on, ${child ? areaExpr[child] : sql`NULL::int`} AS child_id,
+           sum(s.responses)::int AS responses
+      FROM pulse_round_summary s
+      JOIN pulse_rounds r ON r.id = s.round_id
+      JOIN organisations o ON o.id = s.organisation_id
+     WHERE r.closes_on < ${today}::date AND s.opens_on >= ${since}::date
+       AND ${areaExpr[level]} = ${areaId} ${within[level](areaId)}
+     GROUP BY 1, 2`.execute(db);
+  return res.rows.map((r) => ({
+    opensOn: r.opens_on,
+    childId: r.child_id === null ? null : Number(r.child_id),
+    responses: Number(r.responses),
+  }));
 }
 
 export async function areaNames(db: Db, ids: number[]) {

@@ -52,7 +52,11 @@ export function areaResults(rows: readonly PeriodSums[], minimum: number): AreaR
  * its region's, a region among England's), where secondary suppression may hide a part big enough on its own.
  * The area's own page must hide its total then too, or the parent page's hidden part could be read off it.
  */
-export function periodsHiddenIn(parentRows: readonly PeriodSums[], childId: number, minimum: number): Set<string> {
+export function periodsHiddenIn(
+  parentRows: readonly Pick<PeriodSums, 'opensOn' | 'childId' | 'responses'>[],
+  childId: number,
+  minimum: number,
+): Set<string> {
   const byPeriod = new Map<string, Map<number | null, number>>();
   for (const r of parentRows) {
     const cells = byPeriod.get(r.opensOn) ?? new Map<number | null, number>();

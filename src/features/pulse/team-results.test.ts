@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptySums, type Sums } from './pulse.ts';
 import { type TeamNode, teamFigures } from './team-results.ts';
+import { decisionsToStore, storedAggregate, storedOwn } from './team-store.ts';
 
 const sums = (n: number, upward = 2): Sums => ({ ...emptySums(), responses: n, upward: upward * n, meetings: 10 * n });
 
@@ -106,5 +107,60 @@ describe('pulse figures by team under disclosure control', () => {
         for (const p of u.parts) if (p.shown && p.n > 0) expect(p.n).toBeGreaterThanOrEqual(8);
       }
     }
+  });
+
+  it('gives the same figures from the stored decisions as computed live (random trees, odd hours)', () => {
+    let x = 11;
+    const rand = (k: number) => {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return (x >>> 0) % k;
+    };
+    const odd = (n: number): Sums => {
+      const s = { ...emptySums(), responses: n };
+      for (const c of ['upward', 'meetings', 'people_mgmt', 'improvement', 'operational', 'other'] as const)
+        s[c] = Array.from({ length: n }, () => rand(1000) / 10).reduce((a, b) => Math.round((a + b) * 10) / 10, 0);
+      return s;
+    };
+    let ownShown = 0;
+    for (let trial = 0; trial < 300; trial++) {
+      const n = 1 + rand(15);
+      const nodes: TeamNode[] = [];
+      for (let i = 1; i <= n; i++)
+        nodes.push({ id: 100 + i, parentId: i > 1 && rand(3) > 0 ? 100 + 1 + rand(i - 1) : null, name: `T${rand(5)}` });
+      const direct = new Map(
+        nodes.filter(() => rand(4) > 0).map((t) => [t.id, odd(rand(4) === 0 ? rand(6) : 6 + rand(20))]),
+      );
+      const noTeam = odd(rand(4));
+      const total = emptySums();
+      for (const b of [...direct.values(), noTeam]) {
+        total.responses += b.responses;
+        for (const c of ['upward', 'meetings', 'people_mgmt', 'improvement', 'operational', 'other'] as const)
+          total[c] = Math.round((total[c] + b[c]) * 10) / 10;
+      }
+      const minimum = 3 + rand(6);
+      const orgHidden = rand(5) === 0;
+      const stored = new Map(decisionsToStore(nodes, total, direct, minimum).map((r) => [r.teamId, r]));
+      for (const focus of nodes) {
+        const live = teamFigures(nodes, total, direct, minimum, orgHidden, focus.id);
+        const kids = nodes.filter((t) => t.parentId === focus.id);
+        const mine = storedAggregate(stored.get(focus.id), minimum, orgHidden);
+        expect(mine).toEqual(live.teams.get(focus.id)!.aggregate);
+        for (const k of kids)
+          expect(storedAggregate(stored.get(k.id), minimum, orgHidden)).toEqual(live.teams.get(k.id)!.aggregate);
+        if (!mine.suppressed) {
+          const own = storedOwn(
+            stored.get(focus.id)!,
+            kids.map((k) => stored.get(k.id)),
+            minimum,
+          );
+          expect(own).toEqual(live.teams.get(focus.id)!.own);
+          if (!own.suppressed) ownShown++;
+        }
+      }
+    }
+    // The comparison covered shown figures, not only hidden ones.
+    expect(ownShown).toBeGreaterThan(50);
   });
 });

@@ -31,6 +31,8 @@ export interface TeamNode {
 export interface TeamFigure {
   /** Answers of managers in the team and every team under it. */
   aggregate: Aggregate;
+  /** The sums behind `aggregate`, whether shown or not (stored by the job, never shown as such). */
+  sums: Sums;
   /** Answers of managers in the team itself, not in a team under it (one part of the team's partition). */
   own: Aggregate;
 }
@@ -71,6 +73,7 @@ export function teamFigures(
   const out = new Map<number, TeamFigure>();
   const hidden = (id: number) => ({
     aggregate: aggregate(sumOf(id), minimum, true),
+    sums: sumOf(id),
     own: aggregate(direct.get(id) ?? emptySums(), minimum, true),
   });
   /** Hide everything under a unit (null: the organisation). */
@@ -97,9 +100,9 @@ export function teamFigures(
         out.set(c.id, hidden(c.id));
         if (wanted(c.id)) hideAll(c.id);
       } else if (wanted(c.id)) {
-        out.set(c.id, { aggregate: aggregate(s, minimum), own: visit(c.id, s) });
+        out.set(c.id, { aggregate: aggregate(s, minimum), sums: s, own: visit(c.id, s) });
       } else {
-        out.set(c.id, { aggregate: aggregate(s, minimum), own: { responses: 0, suppressed: true } });
+        out.set(c.id, { aggregate: aggregate(s, minimum), sums: s, own: { responses: 0, suppressed: true } });
       }
     }
     return rest;
@@ -113,7 +116,8 @@ export function teamFigures(
   return { org, rest, teams: out };
 }
 
-function minus(a: Sums, b: Sums): Sums {
+/** a − b, to the tenth of an hour the answers are given in (so float error never shows). */
+export function minus(a: Sums, b: Sums): Sums {
   const out = { ...a };
   for (const k of Object.keys(b) as (keyof Sums)[]) out[k] = Math.round((a[k] - b[k]) * 10) / 10;
   return out;
