@@ -6,7 +6,7 @@ import { withOrganisations } from '../src/features/seed/testing.ts';
 import { expectAccessible, liveApp, sharedBrowser, signedInPage } from './browser.ts';
 
 // A demo line manager takes a self-assessment with a note and a link as evidence, reads the profile (chart and
-// table), adds two gaps to the plan and downloads the record; every page passes axe.
+// table), adds two gaps to the plan, downloads the record and adds an item with a due date; every page passes axe.
 
 const live = await liveApp({ demoMode: true });
 const db = live.deps.db;
@@ -101,6 +101,17 @@ describe('self-assessment in a real browser', () => {
       expect(res?.status(), path).toBe(200);
       await expectAccessible(page);
     }
+
+    // An item added by hand with a due date typed into the date input's three fields keeps the date.
+    await page.goto(`${live.baseUrl}/me/development/plan`);
+    await page.getByLabel('What you will work on').fill('Shadow the finance director');
+    await page.getByLabel('Day').fill('31');
+    await page.getByLabel('Month').fill('3');
+    await page.getByLabel('Year').fill('2027');
+    await page.getByRole('button', { name: 'Add to plan' }).click();
+    await checked(page);
+    const row = page.locator('table.plans-table tbody tr', { hasText: 'Shadow the finance director' });
+    expect(await row.textContent()).toContain('31 March 2027');
     await page.context().close();
   }, 240_000);
 });

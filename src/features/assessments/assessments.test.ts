@@ -293,6 +293,23 @@ describe('evidence', () => {
     await expect(
       db.deleteFrom('development_evidence_files').where('evidence_id', '=', file).execute(),
     ).rejects.toMatchObject({ code: 'LW102' });
+
+    // The result page lists the evidence the assessment kept, in the order it was added, for the person and
+    // for their line manager.
+    for (const [reader, url] of [
+      [c, `/me/development/assessments/${id}`],
+      [boss, `/development/people/${person.id}/assessments/${id}`],
+    ] as const) {
+      const result = await reader.get(url);
+      expect(result.statusCode).toBe(200);
+      const listed = result.body.slice(result.body.indexOf('<h2>Evidence</h2>'));
+      expect(listed).toMatch(
+        /<strong>Link:<\/strong>\s*<a href="https:\/\/example.org\/report" rel="noopener noreferrer">Report<\/a>\s*\(The whole assessment\)/,
+      );
+      expect(listed).toContain(`<a href="/development/evidence/${file}/file">plan.pdf</a> (plan.pdf, `);
+      expect(listed.indexOf('Report')).toBeLessThan(listed.indexOf('plan.pdf'));
+      expect(listed).not.toContain('Led the review');
+    }
   });
 });
 

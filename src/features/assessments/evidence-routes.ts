@@ -5,6 +5,7 @@ import type { FieldError } from '../../web/render.ts';
 import { checkEvidenceFile, checkEvidenceUrl, EVIDENCE_MAX_BYTES, safeFileName } from './assessments.ts';
 import {
   deleteEvidence,
+  type EvidenceRow,
   evidenceFile,
   evidenceOf,
   evidenceOfAssessment,
@@ -43,15 +44,17 @@ function sizeText(n: number | null) {
   return n < 1024 ? `${n} bytes` : n < 1024 * 1024 ? `${Math.ceil(n / 1024)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
-export function presentEvidence<T extends Awaited<ReturnType<typeof evidenceOf>>[number]>(e: T) {
+export function presentEvidence<T extends Pick<EvidenceRow, 'id' | 'kind' | 'size_bytes' | 'has_file'>>(e: T) {
   return {
     ...e,
     kindLabel: evidenceKindLabels[e.kind],
     size: sizeText(e.size_bytes),
     href: e.kind === 'file' && e.has_file ? `/development/evidence/${e.id}/file` : undefined,
-    inUse: e.submitted_uses > 0,
   };
 }
+
+/** Evidence in the bank, which also says whether a submitted assessment keeps it (then it cannot be deleted). */
+const presentBankEvidence = (e: EvidenceRow) => ({ ...presentEvidence(e), inUse: e.submitted_uses > 0 });
 
 export async function evidenceRoutes(app: FastifyInstance, ctx: AppContext) {
   const { db } = ctx.deps;
@@ -255,7 +258,7 @@ export async function evidenceRoutes(app: FastifyInstance, ctx: AppContext) {
         { href: home, text: 'Development' },
       ],
       flash: await takeFlash(ctx, req),
-      evidence: (await evidenceOf(db, personId)).map(presentEvidence),
+      evidence: (await evidenceOf(db, personId)).map(presentBankEvidence),
     });
   });
 

@@ -187,34 +187,6 @@ export async function currentGaps(db: Db, personId: number): Promise<Gap[]> {
     .sort((a, b) => b.gap - a.gap);
 }
 
-/**
- * The submitted assessment before this one of the same framework version (comparisons stay within one version),
- * with the domain means of its stored result (null when it has none stored yet).
- */
-export async function previousSubmitted(
-  db: Db,
-  a: Pick<AssessmentRow, 'id' | 'person_id' | 'framework_version_id' | 'submitted_at'>,
-): Promise<(AssessmentRow & { domains: unknown }) | undefined> {
-  if (!a.submitted_at) return undefined;
-  const at = a.submitted_at;
-  return db
-    .selectFrom('self_assessments as sa')
-    .leftJoin('development_imports as di', 'di.id', 'sa.import_id')
-    .leftJoin('self_assessment_results as r', 'r.assessment_id', 'sa.id')
-    .select(assessmentColumns)
-    .select(sql<unknown>`r.result -> 'domains'`.as('domains'))
-    .where('sa.person_id', '=', a.person_id)
-    .where('sa.status', '=', 'submitted')
-    .where('sa.framework_version_id', '=', a.framework_version_id)
-    .where((eb) =>
-      eb.or([eb('sa.submitted_at', '<', at), eb.and([eb('sa.submitted_at', '=', at), eb('sa.id', '<', a.id)])]),
-    )
-    .orderBy('sa.submitted_at', 'desc')
-    .orderBy('sa.id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-}
-
 /** For a list of people (a manager's reports): their latest submitted assessment and whether one is open. */
 export async function assessmentStatusOf(db: Db, personIds: number[]) {
   if (personIds.length === 0)

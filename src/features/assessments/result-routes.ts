@@ -2,44 +2,39 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../../feature.ts';
 import { notFound } from '../../web/http.ts';
 import { bandRuleText } from '../frameworks/frameworks.ts';
-import { evidenceOfAssessment } from './evidence-queries.ts';
 import { presentEvidence } from './evidence-routes.ts';
 import { gapItems, presentAssessment, presentCompetencies, withPrevious } from './present.ts';
-import { findAssessment } from './queries.ts';
-import { previousOf, type SubmittedResult, submittedResult } from './result.ts';
-import { home, idParam, ownPerson, readSubject, takeFlash, views } from './web.ts';
+import { type ResultPage, resultPageOf } from './result.ts';
+import { dateText, home, idParam, ownPerson, readSubject, takeFlash, views } from './web.ts';
 
 // The result of a submitted self-assessment: the profile by domain (chart and table), each competency against
 // the required level with its red/amber/green band in words, the gaps, and the evidence. The person sees their
 // own; line managers and organisation admins see it read-only (and the read is audited). The scores, the chart
-// and its table are the result stored when the assessment was submitted (result-store.ts).
+// and its table are the result stored when the assessment was submitted (result-store.ts); the page reads them,
+// the previous assessment and the evidence in one statement (resultPageOf).
 
 const base = `${home}/assessments`;
 
 export async function resultRoutes(app: FastifyInstance, ctx: AppContext) {
   const { db } = ctx.deps;
 
-  const renderResult = async (
+  const renderResult = (
     reply: FastifyReply,
-    s: SubmittedResult,
+    s: ResultPage,
     extra: { own: boolean; breadcrumbs: { href: string; text: string }[]; person?: string; flash?: string },
   ) => {
-    const [previous, evidence] = await Promise.all([
-      previousOf(db, s.assessment),
-      evidenceOfAssessment(db, s.assessment.id),
-    ]);
     const competencies = presentCompetencies(s.result);
     const titleOf = new Map(s.result.competencies.map((c) => [c.id, `${c.code} ${c.title}`]));
     return reply.render(`${views}/result.njk`, {
       title: extra.own ? 'Your self-assessment result' : `Self-assessment of ${extra.person}`,
       ...extra,
       assessment: presentAssessment(s.assessment, s.model),
-      profile: withPrevious(s.chart, s.result, previous?.domains),
-      previous: previous ? presentAssessment(previous.assessment, previous.model) : undefined,
+      profile: withPrevious(s.chart, s.result, s.previous?.domains),
+      previous: s.previous ? { submitted: dateText(s.previous.submittedAt) } : undefined,
       competencies,
       gapItems: gapItems(competencies),
       bandRule: bandRuleText(s.model.meta),
-      evidence: evidence.map((e) => ({
+      evidence: s.evidence.map((e) => ({
         ...presentEvidence(e),
         competency: e.competency_id ? titleOf.get(e.competency_id) : 'The whole assessment',
       })),
@@ -49,10 +44,10 @@ export async function resultRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.get<{ Params: { id: string } }>(`${base}/:id`, async (req, reply) => {
     const { personId } = ownPerson(req);
-    const a = await findAssessment(db, idParam(req.params.id, 'Self-assessment'));
-    if (!a || a.person_id !== personId) throw notFound('Self-assessment');
-    if (a.status !== 'submitted') return reply.redirect(`${base}/${a.id}/review`, 303);
-    return renderResult(reply, await submittedResult(db, a), {
+    const found = await resultPageOf(db, personId, idParam(req.params.id, 'Self-assessment'));
+    if (!found) throw notFound('Self-assessment');
+    if (!found.page) return reply.redirect(`${base}/${found.assessment.id}/review`, 303);
+    return renderResult(reply, found.page, {
       own: true,
       flash: await takeFlash(ctx, req),
       breadcrumbs: [
@@ -65,16 +60,18 @@ export async function resultRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Params: { pid: string; id: string } }>('/development/people/:pid/assessments/:id', async (req, reply) => {
     const personId = idParam(req.params.pid, 'Person');
     const id = idParam(req.params.id, 'Self-assessment');
-    const { person } = await readSubject(db, req, personId, {
-      action: 'assessment.read',
-      subjectType: 'self_assessment',
-      subjectId: id,
-    });
-    const a = await findAssessment(db, id);
+    // The page is read while the read is audited (once access is decided): the audit entry is written either way.
+    const { person, loaded: found } = await readSubject(
+      db,
+      req,
+      personId,
+      { action: 'assessment.read', subjectType: 'self_assessment', subjectId: id },
+      () => resultPageOf(db, personId, id),
+    );
     // Work in progress stays private until it is submitted.
-    if (!a || a.person_id !== personId || a.status !== 'submitted') throw notFound('Self-assessment');
+    if (!found?.page) throw notFound('Self-assessment');
     const name = `${person.given_name} ${person.family_name}`;
-    return renderResult(reply, await submittedResult(db, a), {
+    return renderResult(reply, found.page, {
       own: false,
       person: name,
       breadcrumbs: [

@@ -2,8 +2,9 @@ import type { Database } from '../../db/database.ts';
 import { type AssessmentResult, scoreAssessment, type VersionModel } from './assessments.ts';
 import { versionModel } from './framework.ts';
 import type { ProfileChart } from './present.ts';
-import { type AssessmentRow, findAssessment, previousSubmitted, ratingsOf } from './queries.ts';
-import { storedResultOf } from './result-store.ts';
+import { type AssessmentRow, findAssessment, ratingsOf } from './queries.ts';
+import { type ResultPageRow, readResultPage } from './result-queries.ts';
+import { storedResultOf, storeResult } from './result-store.ts';
 
 // An assessment with its framework version and scores, as the result page, the API and the record read it. A
 // submitted assessment's scores are its stored result (result-store.ts); only one in progress is scored live.
@@ -66,15 +67,50 @@ export async function submittedResultOf(db: Database, personId: number, id: numb
   return submittedResult(db, a);
 }
 
-/** The previous submitted assessment of the same framework version, with its domain means. */
-export async function previousOf(db: Database, a: AssessmentRow) {
-  if (a.status !== 'submitted') return undefined;
-  const prev = await previousSubmitted(db, a);
-  if (!prev) return undefined;
-  const { domains, ...assessment } = prev;
+/** What the result page shows of a submitted assessment: its result, the previous one's domain means, evidence. */
+export interface ResultPage extends SubmittedResult {
+  previous?: { submittedAt: Date; domains: AssessmentResult['domains'] };
+  evidence: ResultPageRow['evidence'];
+}
+
+/**
+ * One of a person's assessments as its result page reads it (one statement; the framework version comes from
+ * memory): undefined when the person has no such assessment, without `page` while it is in progress. A result not
+ * stored yet (submitted before results were stored) is stored now, as every other read does.
+ */
+export async function resultPageOf(
+  db: Database,
+  personId: number,
+  id: number,
+): Promise<{ assessment: AssessmentRow; page?: ResultPage } | undefined> {
+  const row = await readResultPage(db, id);
+  if (!row || row.person_id !== personId) return undefined;
+  const { result, chart, prev_id, prev_submitted_at, prev_management_level, prev_domains, evidence, ...assessment } =
+    row;
+  if (assessment.status !== 'submitted') return { assessment };
+  const [model, stored, prevDomains] = await Promise.all([
+    modelOf(db, assessment.framework_version_id),
+    result ? { result: result as AssessmentResult, chart: chart as ProfileChart } : storeResult(db, assessment),
+    prev_id === null || prev_domains !== null
+      ? prev_domains
+      : storedResultOf(db, {
+          id: prev_id,
+          framework_version_id: assessment.framework_version_id,
+          management_level: prev_management_level!,
+          status: 'submitted',
+        }).then((s) => s.result.domains),
+  ]);
   return {
     assessment,
-    model: await versionModel(db, prev.framework_version_id),
-    domains: (domains ?? (await storedResultOf(db, assessment)).result.domains) as AssessmentResult['domains'],
+    page: {
+      assessment,
+      model,
+      ...stored,
+      previous:
+        prev_id === null
+          ? undefined
+          : { submittedAt: prev_submitted_at!, domains: prevDomains as AssessmentResult['domains'] },
+      evidence,
+    },
   };
 }

@@ -35,39 +35,45 @@ export interface SubjectAccess {
 /**
  * A person's development record for a reader: 404 for no such person, 403 for anyone developmentAccess does not
  * allow (peers, ICB, regional and national roles). A read by anyone but the person is audited here, so no route
- * can forget it.
+ * can forget it. `load`, when given, reads the page's data once access is granted, while the audit entry is
+ * written (the page waits for both); its result is `loaded`.
  */
-export async function readSubject(
+export async function readSubject<T = undefined>(
   db: Database,
   req: FastifyRequest,
   personId: number,
   what: { action: string; subjectType: string; subjectId?: number | string },
-): Promise<SubjectAccess> {
+  load?: () => Promise<T>,
+): Promise<SubjectAccess & { loaded: T }> {
   const viewer = guard(req, { action: 'signed-in' });
-  const subject = await loadDevelopmentSubject(db, personId);
+  // The person's name is read alongside the access facts; it is only used once access is granted.
+  const [subject, person] = await Promise.all([loadDevelopmentSubject(db, personId), findPerson(db, personId)]);
   if (!subject) throw notFound('Person');
   const access = developmentAccess(viewer, subject);
   guard(req, { action: 'development:read', subject });
-  const person = await findPerson(db, personId);
   if (!person || !access) throw notFound('Person');
-  if (access !== 'self') {
-    await audit(
-      db,
-      { viewer, ip: req.ip },
-      {
-        action: what.action,
-        subjectType: what.subjectType,
-        subjectId: what.subjectId ?? personId,
-        personId,
-        details: { access },
-      },
-    );
-  }
+  const [loaded] = await Promise.all([
+    load ? load() : (undefined as T),
+    access !== 'self'
+      ? audit(
+          db,
+          { viewer, ip: req.ip },
+          {
+            action: what.action,
+            subjectType: what.subjectType,
+            subjectId: what.subjectId ?? personId,
+            personId,
+            details: { access },
+          },
+        )
+      : undefined,
+  ]);
   return {
     viewer,
     subject,
     access,
     person: { id: person.id, given_name: person.given_name, family_name: person.family_name },
+    loaded,
   };
 }
 
@@ -113,5 +119,13 @@ export function lockedAsHttp(err: unknown): never {
   throw err;
 }
 
-export const dateText = (d: Date | null | undefined) =>
-  d ? d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' }) : '';
+// One formatter for every date: toLocaleDateString builds a new one on each call, which showed in the result
+// page's time.
+const dateFormat = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'Europe/London',
+});
+
+export const dateText = (d: Date | null | undefined) => (d ? dateFormat.format(d) : '');

@@ -92,4 +92,29 @@ describe('the development plan', () => {
       .execute();
     expect(audited.map((a) => a.action)).toEqual(['plan.item.add', 'plan.item.update']);
   });
+
+  it('reads the due date under the names the date input posts (due[day], due[month], due[year])', async () => {
+    const [item] = await items();
+    const url = `/me/development/plan/${item.id}`;
+    const bad = await client.post(url, {
+      title: item.title,
+      status: 'in_progress',
+      'due[day]': '30',
+      'due[month]': '2',
+      'due[year]': '2027',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('Enter a real due date');
+    // What was typed is shown again in the fields it was typed in.
+    expect(bad.body).toMatch(/id="due-day" name="due\[day\]" type="text" value="30"/);
+    const res = await client.post(url, {
+      title: item.title,
+      status: 'in_progress',
+      'due[day]': '1',
+      'due[month]': '12',
+      'due[year]': '2027',
+    });
+    expect(res.statusCode).toBe(303);
+    expect((await items())[0]).toMatchObject({ due_on: '2027-12-01' });
+  });
 });

@@ -40,6 +40,19 @@ export function dateFromParts(day?: string, month?: string, year?: string): stri
   return Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== iso ? 'invalid' : iso;
 }
 
+/**
+ * The date input posts its fields as due[day], due[month] and due[year] (nhsuk-frontend's namePrefix); the form
+ * is read, and re-shown on errors, by due-day, due-month and due-year.
+ */
+export function withDueParts(body: Record<string, string>): Record<string, string> {
+  const out = { ...body };
+  for (const part of ['day', 'month', 'year']) {
+    const posted = body[`due[${part}]`];
+    if (posted !== undefined && out[`due-${part}`] === undefined) out[`due-${part}`] = posted;
+  }
+  return out;
+}
+
 export const itemForm = z.object({
   title: z
     .string()

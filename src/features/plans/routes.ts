@@ -17,8 +17,8 @@ import {
   takeFlash,
 } from '../assessments/web.ts';
 import { api } from './api.ts';
-import { dateFromParts, itemForm, planStatuses, presentItem, statusLabels } from './plans.ts';
-import { addManualItem, addPlanItems, findPlanItem, planOf, updatePlanItem } from './queries.ts';
+import { dateFromParts, itemForm, planStatuses, presentItem, statusLabels, withDueParts } from './plans.ts';
+import { addManualItem, addPlanItems, findPlanItem, type PlanItemRow, planOf, updatePlanItem } from './queries.ts';
 import { recordRoutes } from './record-routes.ts';
 
 // The development plan: the person's items (from self-assessment gaps, 360, appraisal or added by hand), each
@@ -32,8 +32,7 @@ const crumbs = [
 ];
 
 /** The plan's items, and the framework versions they (and `also`) use, each version read once. */
-async function presentPlan(db: AppContext['deps']['db'], personId: number, also: number[] = []) {
-  const items = await planOf(db, personId);
+async function presentPlan(db: AppContext['deps']['db'], items: PlanItemRow[], also: number[] = []) {
   const models = await loadModels(db, [
     ...items.flatMap((i) => (i.framework_version_id ? [{ framework_version_id: i.framework_version_id }] : [])),
     ...also.map((id) => ({ framework_version_id: id })),
@@ -77,9 +76,10 @@ async function routes(app: FastifyInstance, ctx: AppContext) {
     status = 200,
   ) => {
     // The competency list comes from the latest assessment's framework version: only its model is needed, not
-    // its scores, and the plan's items usually use the same version, so it is read once for both.
-    const latest = await latestSubmitted(db, personId);
-    const plan = await presentPlan(db, personId, latest ? [latest.framework_version_id] : []);
+    // its scores, and the plan's items usually use the same version, so it is read once for both (from memory).
+    // The items and the latest assessment are independent reads, made at the same time.
+    const [latest, rows] = await Promise.all([latestSubmitted(db, personId), planOf(db, personId)]);
+    const plan = await presentPlan(db, rows, latest ? [latest.framework_version_id] : []);
     const latestModel = latest ? plan.models.get(latest.framework_version_id) : undefined;
     const v = form.values ?? {};
     return reply.render(
@@ -110,7 +110,7 @@ async function routes(app: FastifyInstance, ctx: AppContext) {
 
   app.post(planUrl, async (req, reply) => {
     const { viewer, personId } = ownPerson(req);
-    const body = formBody(req);
+    const body = withDueParts(formBody(req));
     const form = readItemForm(body);
     if (!form.ok) return renderPlan(req, reply, personId, { values: body, ...form }, 400);
     let competency: { versionId: number; id: number } | null = null;
@@ -181,7 +181,7 @@ async function routes(app: FastifyInstance, ctx: AppContext) {
 
   app.post<{ Params: { id: string } }>(`${planUrl}/:id`, async (req, reply) => {
     const { viewer, item } = await ownItem(req);
-    const body = formBody(req);
+    const body = withDueParts(formBody(req));
     const form = readItemForm(body);
     if (!form.ok) return renderItem(reply, item, { values: body, ...form }, 400);
     await updatePlanItem(db, item.id, {
@@ -237,11 +237,14 @@ async function routes(app: FastifyInstance, ctx: AppContext) {
   // A person's development, read-only, for their line manager or an admin of their organisation (audited).
   app.get<{ Params: { pid: string } }>('/development/people/:pid', async (req, reply) => {
     const personId = idParam(req.params.pid, 'Person');
-    const { person, access } = await readSubject(db, req, personId, {
-      action: 'development.read',
-      subjectType: 'person',
-    });
-    const rows = (await assessmentsOf(db, personId)).filter((a) => a.status === 'submitted');
+    const { person, access, loaded } = await readSubject(
+      db,
+      req,
+      personId,
+      { action: 'development.read', subjectType: 'person' },
+      () => Promise.all([assessmentsOf(db, personId), planOf(db, personId)]),
+    );
+    const rows = loaded[0].filter((a) => a.status === 'submitted');
     const name = `${person.given_name} ${person.family_name}`;
     return reply.render(`${views}/person.njk`, {
       title: `Development of ${name}`,
@@ -250,7 +253,7 @@ async function routes(app: FastifyInstance, ctx: AppContext) {
       personId,
       access,
       history: historyByVersion(rows, await loadModels(db, rows)),
-      items: (await presentPlan(db, personId)).items,
+      items: (await presentPlan(db, loaded[1])).items,
     });
   });
 
