@@ -21,6 +21,18 @@ describe('web shell', () => {
     expect(res.body).toContain('Contains NHS ODS data');
   });
 
+  it('makes a CSRF token only for pages that print one', async () => {
+    const about = await ctx.app.inject('/about');
+    expect(about.statusCode).toBe(200);
+    expect(String(about.headers['set-cookie'] ?? '')).not.toContain('lw_csrf');
+    const signIn = await ctx.app.inject('/sign-in');
+    expect(String(signIn.headers['set-cookie'] ?? '')).toContain('lw_csrf=');
+    const token = signIn.body.match(/name="_csrf" value="([^"]+)"/)?.[1];
+    expect(token).toBeTruthy();
+    // One token per page, however many forms print it.
+    expect(new Set([...signIn.body.matchAll(/name="_csrf" value="([^"]+)"/g)].map((m) => m[1])).size).toBe(1);
+  });
+
   it('gives every response its own nonce and the same headers, on pages, missing pages and files', async () => {
     const [a, b, missing, file] = await Promise.all(
       ['/', '/', '/no-such-page', '/static/leadwell.css'].map((url) => ctx.app.inject(url)),

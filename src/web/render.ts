@@ -50,13 +50,17 @@ async function renderPlugin(app: FastifyInstance, opts: { nunjucks: Nunjucks; de
     const req: FastifyRequest = this.request;
     const demoMode = opts.demoMode();
     const path = req.url.split('?')[0];
+    // The CSRF token (and its cookie) is made only when the page prints it: in a form, or the header's sign-out
+    // button. A public page without a form then sets no cookie and spends no random bytes or HMAC on one.
+    let token: string | undefined;
+    const csrfToken = { toString: () => (token ??= this.generateCsrf()) };
     const t0 = performance.now();
     const html = opts.nunjucks.render(template, {
       viewer: req.viewer,
       nav: navFor(req.viewer, path, demoMode),
       demoMode,
       cspNonce: this.cspNonce?.script,
-      csrfToken: this.generateCsrf(),
+      csrfToken,
       currentPath: path,
       ...context,
     });

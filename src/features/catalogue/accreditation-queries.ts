@@ -302,7 +302,9 @@ export async function expireDue(trx: Transaction<DB>, today: string): Promise<{ 
 
 /**
  * The public register: programmes with a current accreditation, by title, keyset-paged on (title, id): `after` a
- * key reads forwards, `before` a key reads backwards (the rows still come back in title order).
+ * key reads forwards, `before` a key reads backwards (the rows still come back in title order). The page is read
+ * from its own partial indexes (programmes_register_idx, and _level_idx for one level), then providers, areas and the date of the accrediting
+ * decision are joined to the page's rows in one set (the decision dates as one grouped read, not a look-up per row).
  */
 export async function accreditedRegister(
   db: Db,
@@ -314,10 +316,50 @@ export async function accreditedRegister(
     level?: ManagementLevel;
   } = {},
 ) {
-  let q = db
+  let page = db
     .selectFrom('programmes as p')
+    .select([
+      'p.id',
+      'p.title',
+      'p.provider_id',
+      'p.level',
+      'p.scope',
+      'p.scope_org_id',
+      'p.accredited_until',
+      'p.status',
+    ])
+    .where('p.accreditation_status', '=', 'accredited');
+  if (opts.regionId !== undefined) {
+    const r = opts.regionId;
+    page = page.where((eb) => eb.or([eb('p.scope', '=', 'national'), eb('p.area_region_id', '=', r)]));
+  }
+  if (opts.level) page = page.where('p.level', '=', opts.level);
+  if (opts.after) {
+    const [t, id] = opts.after;
+    page = page.where(sql<boolean>`(p.title, p.id) > (${t}, ${id})`);
+  }
+  const backwards = opts.before !== undefined;
+  if (opts.before) {
+    const [t, id] = opts.before;
+    page = page.where(sql<boolean>`(p.title, p.id) < (${t}, ${id})`);
+  }
+  page = backwards ? page.orderBy('p.title', 'desc').orderBy('p.id', 'desc') : page.orderBy('p.title').orderBy('p.id');
+  if (opts.limit) page = page.limit(opts.limit);
+  const rows = await db
+    .with('page', () => page)
+    .with('decided', (qc) =>
+      qc
+        .selectFrom('accreditation_submissions as s')
+        .select(['s.programme_id', sql<Date>`max(s.decided_at)`.as('accredited_on')])
+        .where('s.status', '=', 'accredited')
+        // The page's ids as one array: looked up in the programme index, where a join would read every submission.
+        .where(sql<boolean>`s.programme_id = ANY ((SELECT array_agg(page.id) FROM page)::bigint[])`)
+        .groupBy('s.programme_id'),
+    )
+    .selectFrom('page as p')
     .innerJoin('providers as pr', 'pr.id', 'p.provider_id')
     .leftJoin('organisations as so', 'so.id', 'p.scope_org_id')
+    .leftJoin('decided as d', 'd.programme_id', 'p.id')
     .select([
       'p.id',
       'p.title',
@@ -325,31 +367,14 @@ export async function accreditedRegister(
       'p.level',
       'p.scope',
       'so.name as scope_org_name',
-      sql<Date | null>`(SELECT max(s.decided_at) FROM accreditation_submissions s
-        WHERE s.programme_id = p.id AND s.status = 'accredited')`.as('accredited_on'),
+      sql<Date | null>`d.accredited_on`.as('accredited_on'),
       sql<string>`p.accredited_until`.as('accredited_until'),
       'p.status',
     ])
-    .where('p.accreditation_status', '=', 'accredited');
-  if (opts.regionId !== undefined) {
-    const r = opts.regionId;
-    q = q.where((eb) => eb.or([eb('p.scope', '=', 'national'), eb('p.area_region_id', '=', r)]));
-  }
-  if (opts.level) q = q.where('p.level', '=', opts.level);
-  if (opts.after) {
-    const [t, id] = opts.after;
-    q = q.where(sql<boolean>`(p.title, p.id) > (${t}, ${id})`);
-  }
-  if (opts.before) {
-    const [t, id] = opts.before;
-    q = q.where(sql<boolean>`(p.title, p.id) < (${t}, ${id})`);
-    q = q.orderBy('p.title', 'desc').orderBy('p.id', 'desc');
-    if (opts.limit) q = q.limit(opts.limit);
-    return (await q.execute()).reverse();
-  }
-  q = q.orderBy('p.title').orderBy('p.id');
-  if (opts.limit) q = q.limit(opts.limit);
-  return q.execute();
+    .orderBy('p.title')
+    .orderBy('p.id')
+    .execute();
+  return rows;
 }
 
 /**

@@ -221,7 +221,8 @@ export async function api(app: FastifyInstance, { deps }: AppContext) {
     form: ProgrammeForm,
     existingId?: number,
   ) {
-    const resolved = await resolveProgramme(db, form, await publishedCompetencies(db));
+    // Writes check against the list as it is now, not as this process last saw it.
+    const resolved = await resolveProgramme(db, form, await publishedCompetencies(db, true));
     if (!resolved.ok) {
       const [field, message] = [...resolved.problems][0];
       throw new HttpError(400, `${apiField[field] ?? field.replace(/^elig_/, 'eligibility.')}: ${message}`);

@@ -1,10 +1,13 @@
 import type { Database } from '../../db/database.ts';
 import { readContent } from '../frameworks/document-queries.ts';
-import { listFrameworks, versionsOf } from '../frameworks/queries.ts';
+import { type FrameworkSummary, listFrameworks, versionsOf } from '../frameworks/queries.ts';
+import { keptFresh } from './reference.ts';
 
 // The competencies programmes can develop: those of each framework's published version, read through the
-// frameworks feature's query functions. Frameworks change rarely and the public search page lists them on every
-// request, so the list is kept for a minute per database.
+// frameworks feature's query functions. The public search page lists them on every request, so each process keeps
+// the list (reference.ts): every 5 seconds at most it reads the frameworks' list (one small query) and reads the
+// competencies again only when a framework's published version or title has changed. A published version's
+// content cannot change (the frameworks feature's guard triggers), so the version ids identify the list.
 
 export interface CompetencyOption {
   versionId: number;
@@ -15,12 +18,9 @@ export interface CompetencyOption {
   frameworkTitle: string;
 }
 
-const cache = new WeakMap<object, { at: number; list: Promise<CompetencyOption[]> }>();
-const TTL_MS = 60_000;
-
-async function load(db: Database): Promise<CompetencyOption[]> {
+async function load(db: Database, frameworks: FrameworkSummary[]): Promise<CompetencyOption[]> {
   const out: CompetencyOption[] = [];
-  for (const f of await listFrameworks(db, { includeDrafts: false })) {
+  for (const f of frameworks) {
     if (f.published_version === null) continue;
     const version = (await versionsOf(db, f.id)).find((v) => v.status === 'published');
     if (!version) continue;
@@ -40,11 +40,9 @@ async function load(db: Database): Promise<CompetencyOption[]> {
   return out;
 }
 
-export function publishedCompetencies(db: Database, fresh = false): Promise<CompetencyOption[]> {
-  const hit = cache.get(db);
-  if (!fresh && hit && Date.now() - hit.at < TTL_MS) return hit.list;
-  const list = load(db);
-  cache.set(db, { at: Date.now(), list });
-  list.catch(() => cache.delete(db));
-  return list;
-}
+/** The published competencies; `fresh` reads them again now (writers that must not act on a list 5 s old). */
+export const publishedCompetencies: (db: Database, fresh?: boolean) => Promise<CompetencyOption[]> = keptFresh({
+  version: (db: Database) => listFrameworks(db, { includeDrafts: false }),
+  keyOf: (fs) => JSON.stringify(fs.map((f) => [f.id, f.title, f.published_version])),
+  load,
+});

@@ -199,7 +199,8 @@ export async function manageRoutes(app: FastifyInstance, ctx: AppContext) {
       renderForm(reply, provider, { values: body, existing, ...problemsInOrder(problems, programmeFormOrder) }, 400);
     const parsed = programmeForm.safeParse(body);
     if (!parsed.success) return fail(zodProblems(parsed.error.issues));
-    const resolved = await resolveProgramme(db, parsed.data, await publishedCompetencies(db));
+    // Writes check against the list as it is now, not as this process last saw it.
+    const resolved = await resolveProgramme(db, parsed.data, await publishedCompetencies(db, true));
     if (!resolved.ok) return fail(resolved.problems);
     const id = await saveProgramme(
       db,

@@ -129,3 +129,42 @@ export const options = <T extends string>(
     const on = Array.isArray(chosen) ? chosen.includes(v) : v === chosen;
     return { value: v, text: labels[v], selected: on, checked: on };
   });
+
+/**
+ * The <option>s of a long select, as HTML for the template to print as it is. The public search page lists every
+ * published competency (about 70) on each request; the list is kept by the process (reference.ts) and stays the same
+ * array until it changes, so each option is escaped and written once per list, not once per request. The markup is
+ * the same the search page's selectField loop writes.
+ */
+export function optionsHtml<T>(
+  list: readonly T[],
+  option: (item: T) => { value: string; text: string },
+  first: { value: string; text: string },
+  selected: string | undefined,
+): string {
+  let written = optionsMemo.get(list);
+  if (!written) {
+    written = [first, ...list.map(option)].map((o) => {
+      const open = `<option value="${escapeHtml(o.value)}"`;
+      const close = `>${escapeHtml(o.text)}</option>\n`;
+      return { value: o.value, plain: open + close, chosen: `${open} selected${close}` };
+    });
+    optionsMemo.set(list, written);
+  }
+  let html = '';
+  for (const o of written) html += o.value === selected ? o.chosen : o.plain;
+  return html;
+}
+
+// Nunjucks' autoescape, character for character, so the page is the same as when the template wrote the options.
+const escapes: Record<string, string> = {
+  '&': '&amp;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '\\': '&#92;',
+};
+const escapeHtml = (s: string) => s.replace(/[&"'<>\\]/g, (ch) => escapes[ch]!);
+
+const optionsMemo = new WeakMap<object, { value: string; plain: string; chosen: string }[]>();

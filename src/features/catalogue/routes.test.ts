@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeAccount, makeHierarchy, makePerson } from '../../../test/factories.ts';
 import { Client, signedIn, type TestContext, testApp } from '../../../test/helpers.ts';
+import { formatDate } from '../../web/nunjucks.ts';
 import type { CompetencyOption } from './competencies.ts';
 import { setNextCohortStart } from './queries.ts';
 import { grantProvider, makeProgramme, makeProvider, withCompetencies } from './testing.ts';
@@ -84,6 +85,25 @@ describe('public catalogue', () => {
     expect(await titles('cost=max&max_cost=1500')).toEqual([ids.coaching, ids.finance]);
     expect(await titles('starts_by=2099-12-31')).toEqual([ids.finance]);
     expect(await titles('accredited=yes')).toEqual([ids.finance]);
+  });
+
+  it('counts the whole result on every page, with and without words', async () => {
+    const { db } = ctx.deps;
+    const provider = await makeProvider(db);
+    await sql`INSERT INTO programmes (provider_id, title, level, format, hours, duration_weeks, scope, status, published_at)
+              SELECT ${provider.id}, 'Yy executive ' || lpad(i::text, 2, '0'), 'executive', 'online', 5, 2, 'national',
+                     'published', now()
+                FROM generate_series(1, 23) i`.execute(db);
+    const heading = async (qs: string) =>
+      (await new Client(ctx.app).get(`/catalogue?${qs}`)).body.match(/<h2 id="results"[^>]*>([^<]*)</)?.[1];
+    expect(await heading('level=executive')).toBe('23 programmes, page 1 of 2');
+    expect(await heading('level=executive&page=2')).toBe('23 programmes, page 2 of 2');
+    expect(await titles('level=executive&page=2')).toHaveLength(3);
+    // A hand-made page past the end still tells the total.
+    expect(await heading('level=executive&page=3')).toMatch(/^23 programmes/);
+    expect(await heading('q=executive&level=executive')).toBe('23 programmes, page 1 of 2');
+    expect(await heading('q=executive&level=executive&page=4')).toMatch(/^23 programmes/);
+    expect(await heading('level=executive&format=face_to_face')).toBe('0 programmes');
   });
 
   it('ignores malformed filters instead of failing', async () => {
@@ -292,6 +312,11 @@ describe('authoring and accreditation', () => {
 
     const register = await new Client(ctx.app).get('/catalogue/accredited');
     expect(register.body).toContain('Leading improvement in the North');
+    // The row's "Accredited on" is the date of the accrediting decision (decided now, by the database clock).
+    const decidedOn = formatDate(new Date().toISOString().slice(0, 10));
+    const row = register.body.match(/Leading improvement in the North<\/a><\/th>([\s\S]*?)<\/tr>/)?.[1] ?? '';
+    expect(row).toContain(`<td class="nhsuk-table__cell">${decidedOn}</td>`);
+    expect(row).toContain('1 April 2099');
     const search = await new Client(ctx.app).get('/catalogue?q=improvement&accredited=yes');
     expect(search.body).toContain('Leading improvement in the North');
 

@@ -15,6 +15,7 @@ import {
   eligibilityLines,
   longDate,
   options,
+  optionsHtml,
   programmeView,
   resultCard,
   scopeText,
@@ -22,15 +23,9 @@ import {
   todayOf,
   views,
 } from './present.ts';
-import {
-  competencyLinks,
-  eligibilityOf,
-  findProgramme,
-  organisationsByIds,
-  type ProgrammeRow,
-  regions,
-} from './queries.ts';
+import { competencyLinks, eligibilityOf, findProgramme, organisationsByIds, type ProgrammeRow } from './queries.ts';
 import { personFacts } from './recommend-queries.ts';
+import { openRegions } from './reference.ts';
 import { reviewRoutes } from './review-routes.ts';
 import { searchQuery } from './schemas.ts';
 import { MAX_PAGE, PAGE_SIZE, searchProgrammes } from './search-queries.ts';
@@ -88,9 +83,11 @@ async function routes(app: FastifyInstance, ctx: AppContext) {
       startsBy: f.starts_by,
       accreditedOnly: f.accredited === 'yes',
     };
+    // The regions and competencies are kept by the process and re-checked every few seconds (reference.ts), so
+    // the page costs one statement, as the API does.
     const [{ rows, total }, regionRows, competencies] = await Promise.all([
       searchProgrammes(db, filters, page),
-      regions(db),
+      openRegions(db),
       publishedCompetencies(db),
     ]);
     const pages = Math.min(MAX_PAGE, Math.max(1, Math.ceil(total / PAGE_SIZE)));
@@ -118,14 +115,12 @@ async function routes(app: FastifyInstance, ctx: AppContext) {
         { value: '', text: 'Anywhere in England' },
         ...regionRows.map((r) => ({ value: String(r.id), text: r.name, selected: r.id === f.region })),
       ],
-      competencyItems: [
+      competencyOptions: optionsHtml(
+        competencies,
+        (c) => ({ value: String(c.competencyId), text: `${c.title} (${c.frameworkTitle})` }),
         { value: '', text: 'Any competency' },
-        ...competencies.map((c) => ({
-          value: String(c.competencyId),
-          text: `${c.title} (${c.frameworkTitle})`,
-          selected: c.competencyId === f.competency,
-        })),
-      ],
+        f.competency === undefined ? undefined : String(f.competency),
+      ),
       links: linksFor(req),
     });
   });
@@ -145,7 +140,7 @@ async function routes(app: FastifyInstance, ctx: AppContext) {
     const before = after ? undefined : key(q.before);
     const [found, regionRows] = await Promise.all([
       accreditedRegister(db, { regionId: region, level, after, before, limit: REGISTER_PAGE + 1 }),
-      regions(db),
+      openRegions(db),
     ]);
     // One row more than a page says whether there is more in the direction read.
     const more = found.length > REGISTER_PAGE;

@@ -86,17 +86,17 @@ function filtered(db: Db, f: SearchFilters, query: ReturnType<typeof sql> | unde
 }
 
 /**
- * One page of results and the total. The page's programmes are found in the search summary (ranked by relevance
- * with words, else by title from its index), and only those 20 are then read from programmes for their cards.
- * With words every match has to be ranked before the first page is known, so the total comes in the same statement
- * (a window count: one pass over the matches instead of a second query matching them all again). Without words
- * the title index stops after a page, so the total is a count run alongside, and only when the page does not
- * already tell it (a first page that is not full is the whole result).
+ * One page of results and the total, in one statement. The page's programmes are found in the search summary
+ * (ranked by relevance with words, else by title from its index), and only those 20 are then read from programmes
+ * for their cards. With words every match has to be ranked before the first page is known, so the total is a
+ * window count over the matches; without words the title index stops after a page, and the total is a count of
+ * the filtered summary rows in the same statement (read index-only from catalogue_search_filter_idx).
  */
 export async function searchProgrammes(db: Db, f: SearchFilters, page: number, pageSize = PAGE_SIZE) {
   const q = f.q?.trim();
   const query = q ? sql`websearch_to_tsquery('english', ${q})` : undefined;
   const offset = (Math.min(Math.max(page, 1), MAX_PAGE) - 1) * pageSize;
+  const counted = () => filtered(db, f, query).select(sql<number>`count(*)::int`.as('n'));
   const base = filtered(db, f, query).select([
     'cs.programme_id',
     (query ? sql<number>`ts_rank(cs.search, ${query})::float8` : sql<number>`0::float8`).as('rank'),
@@ -127,22 +127,14 @@ export async function searchProgrammes(db: Db, f: SearchFilters, page: number, p
       'p.accreditation_status',
       'p.accredited_until',
       'm.rank',
-      'm.total',
-    ]);
-  const count = async () =>
-    (await filtered(db, f, query).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n;
-  const strip = (rows: (SearchRow & { total: number })[]) => rows.map(({ total: _, ...r }) => r as SearchRow);
-  if (query) {
-    const rows = await pageRows.orderBy('m.rank', 'desc').orderBy('p.id').execute();
-    // Past the last page no row carries the total: count (only for a hand-made page number).
-    const total = rows.length ? rows[0]!.total : offset > 0 ? await count() : 0;
-    return { rows: strip(rows as never), total };
-  }
-  const titled = pageRows.orderBy('p.title').orderBy('p.id').execute();
-  if (offset === 0) {
-    const rows = await titled;
-    return { rows: strip(rows as never), total: rows.length < pageSize ? rows.length : await count() };
-  }
-  const [rows, total] = await Promise.all([titled, count()]);
-  return { rows: strip(rows as never), total };
+    ])
+    // Uncorrelated, so PostgreSQL counts once for the statement, not per row.
+    .select(query ? sql<number>`m.total`.as('total') : () => counted().as('total'));
+  const rows = (await (query
+    ? pageRows.orderBy('m.rank', 'desc').orderBy('p.id')
+    : pageRows.orderBy('p.title').orderBy('p.id')
+  ).execute()) as (SearchRow & { total: number | null })[];
+  // Past the last page no row carries the total: count (only for a hand-made page number).
+  const total = rows.length ? Number(rows[0]!.total) : offset > 0 ? (await counted().executeTakeFirstOrThrow()).n : 0;
+  return { rows: rows.map(({ total: _, ...r }) => r as SearchRow), total };
 }
