@@ -7,21 +7,33 @@ import { type AreaKind, areaKey, type Dimension, periodsFor, type RawCell, suppr
 // (each person is counted once, at one organisation, per period); disclosure control is applied here, so the
 // pages only read learning_equity_cells.
 
+// The ethnic category's letter is all the two ethnicity groupings need: staff are grouped by the letter (a handful
+// of values) and the letters are named, for both groupings, only at the end, on the few summed rows.
+const letterOf = sql`coalesce(upper(left(p.ethnicity, 1)), '')`;
 const ethnicGroup = sql`CASE
-  WHEN p.ethnicity IS NULL OR upper(left(p.ethnicity, 1)) IN ('Z', '') THEN 'Not stated'
-  WHEN upper(left(p.ethnicity, 1)) IN ('A', 'B', 'C') THEN 'White'
+  WHEN ethnic_letter IN ('Z', '') THEN 'Not stated'
+  WHEN ethnic_letter IN ('A', 'B', 'C') THEN 'White'
   ELSE 'BME' END`;
 const ethnicity = sql`CASE
-  WHEN p.ethnicity IS NULL OR upper(left(p.ethnicity, 1)) NOT IN ('A','B','C','D','E','F','G','H','J','K','L','M','N','P','R','S') THEN 'Not stated'
-  WHEN upper(left(p.ethnicity, 1)) IN ('A', 'B', 'C') THEN 'White'
-  WHEN upper(left(p.ethnicity, 1)) IN ('D', 'E', 'F', 'G') THEN 'Mixed'
-  WHEN upper(left(p.ethnicity, 1)) IN ('H', 'J', 'K', 'L') THEN 'Asian or Asian British'
-  WHEN upper(left(p.ethnicity, 1)) IN ('M', 'N', 'P') THEN 'Black or Black British'
+  WHEN ethnic_letter NOT IN ('A','B','C','D','E','F','G','H','J','K','L','M','N','P','R','S') THEN 'Not stated'
+  WHEN ethnic_letter IN ('A', 'B', 'C') THEN 'White'
+  WHEN ethnic_letter IN ('D', 'E', 'F', 'G') THEN 'Mixed'
+  WHEN ethnic_letter IN ('H', 'J', 'K', 'L') THEN 'Asian or Asian British'
+  WHEN ethnic_letter IN ('M', 'N', 'P') THEN 'Black or Black British'
   ELSE 'Chinese or any other ethnic group' END`;
 const disability = sql`CASE
   WHEN lower(p.disability) IN ('yes', 'y') THEN 'Disabled'
   WHEN lower(p.disability) IN ('no', 'n') THEN 'Not disabled'
   ELSE 'Not declared' END`;
+
+/** The number (i) of the period of one kind that a date falls in (periods of one kind never overlap), or null. */
+function placeIn(periods: { start: string; end: string; i: number }[], date: string) {
+  const d = sql.raw(date);
+  return sql`CASE ${sql.join(
+    periods.map((p) => sql`WHEN ${d} BETWEEN ${p.start}::date AND ${p.end}::date THEN ${sql.lit(p.i)}`),
+    sql` `,
+  )} END`;
+}
 
 export interface RefreshSummary {
   cells: number;
@@ -42,77 +54,111 @@ export async function refreshEquity(deps: Pick<Deps, 'db' | 'clock' | 'config'>)
     // The distinct snapshot dates in order (a year and its fourth quarter share one); k is a period's date's place.
     const ends = [...new Set(periods.map((p) => p.end))].sort();
     const k = periods.map((p) => ends.indexOf(p.end));
+    const numbered = periods.map((p, i) => ({ ...p, i }));
+    const years = numbered.filter((p) => p.kind === 'year');
+    const quarters = numbered.filter((p) => p.kind === 'quarter');
+    const first = periods.map((p) => p.start).sort()[0];
     // Each assignment current at some snapshot, with its person's groups worked out once, the snapshots it is
-    // current at as a range of places [from_k, to_k], and how many such posts the person has.
+    // current at as a range of places [from_k, to_k] (width_bucket counts the dates up to a day in the sorted
+    // list), and how many such posts the person has.
     await sql`CREATE TEMP TABLE learning_equity_staff ON COMMIT DROP AS
       SELECT a.id, a.person_id, a.organisation_id, a.wte,
-             (SELECT count(*) FROM unnest(${ends}::date[]) e WHERE e < a.start_date)::int AS from_k,
+             width_bucket(a.start_date - 1, ${ends}::date[]) AS from_k,
              (CASE WHEN a.end_date IS NULL THEN ${ends.length}
-                   ELSE (SELECT count(*) FROM unnest(${ends}::date[]) e WHERE e <= a.end_date) END)::int - 1 AS to_k,
+                   ELSE width_bucket(a.end_date, ${ends}::date[]) END) - 1 AS to_k,
              count(*) OVER (PARTITION BY a.person_id) AS posts,
-             coalesce(a.band, 'Not known') AS band, ${ethnicGroup} AS ethnic_group, ${ethnicity} AS ethnicity,
-             ${disability} AS disability, coalesce(nullif(p.sex, ''), 'Not known') AS sex,
-             coalesce(nullif(p.age_band, ''), 'Not known') AS age_band
+             coalesce(a.band, 'Not known') AS band, ${letterOf} AS ethnic_letter, ${disability} AS disability,
+             coalesce(nullif(p.sex, ''), 'Not known') AS sex, coalesce(nullif(p.age_band, ''), 'Not known') AS age_band
         FROM assignments a JOIN people p ON p.id = a.person_id
        WHERE a.start_date <= ${ends[ends.length - 1]}::date AND (a.end_date IS NULL OR a.end_date >= ${ends[0]}::date)`.execute(
       trx,
     );
     await sql`ANALYZE learning_equity_staff`.execute(trx);
+    // Only each dimension's own groups are published, never a cross of two dimensions, so staff are not classified
+    // by every dimension at once (millions of groups): the sums below are kept for two small bundles of dimensions
+    // (band × disability × sex, and ethnic letter × age band, a few hundred groups per organisation and period)
+    // with GROUPING SETS, then summed down to each dimension; "All staff" is the sum of the bands.
     await sql`CREATE TEMP TABLE learning_equity_staging ON COMMIT DROP AS
       WITH periods AS (
-        SELECT * FROM unnest(${periods.map((p) => p.period)}::text[], ${periods.map((p) => p.start)}::date[],
-                             ${periods.map((p) => p.end)}::date[], ${k}::int[]) AS t(period, p_start, p_end, k)
+        SELECT * FROM unnest(${periods.map((_, i) => i)}::int[], ${periods.map((p) => p.period)}::text[], ${k}::int[])
+                   AS t(i, period, k)
       ),
+      -- Periods are numbered (i) until the end, so the sums below are keyed by integers, and hours are summed as
+      -- whole hundredths (hours have two decimals), which stay exact in integer sums. Each record is read once and
+      -- placed in its year and in its quarter.
       learners AS (
-        SELECT pr.period, pr.k, lr.person_id, sum(coalesce(lr.hours, 0)) AS hours
-          FROM periods pr
-          JOIN learning_records lr ON lr.completed_on BETWEEN pr.p_start AND pr.p_end AND NOT lr.mandatory
-         GROUP BY pr.period, pr.k, lr.person_id
+        SELECT r.i, (${k}::int[])[r.i + 1] AS k, r.person_id, sum(r.cents) AS cents
+          FROM (SELECT lr.person_id, (coalesce(lr.hours, 0) * 100)::int AS cents,
+                       unnest(ARRAY[${placeIn(years, 'lr.completed_on')}, ${placeIn(quarters, 'lr.completed_on')}]) AS i
+                  FROM learning_records lr
+                 WHERE NOT lr.mandatory AND lr.completed_on BETWEEN ${first}::date AND ${ends[ends.length - 1]}::date) r
+         WHERE r.i IS NOT NULL
+         GROUP BY r.i, r.person_id
       ),
-      -- People with one post (nearly everyone): staff are counted from profiles (people alike in every group and in
-      -- the snapshots they are current at), so the work grows with the number of profiles, not people × periods.
-      profiles AS (
-        SELECT organisation_id, band, ethnic_group, ethnicity, disability, sex, age_band, from_k, to_k, count(*) AS n
+      -- People with one post (nearly everyone): one pass over the posts counts each group's staff at every snapshot
+      -- k at once (a post counts at the snapshots its range [from_k, to_k] covers), so the work does not grow with
+      -- the number of periods.
+      held AS (
+        SELECT organisation_id, band, disability, sex, ethnic_letter, age_band,
+               unnest(ARRAY[${sql.join(ends.map((_, j) => sql`count(*) FILTER (WHERE from_k <= ${sql.lit(j)} AND to_k >= ${sql.lit(j)})`))}]) AS staff,
+               generate_series(0, ${sql.lit(ends.length - 1)}) AS k
           FROM learning_equity_staff WHERE posts = 1 AND from_k <= to_k
-         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+         GROUP BY GROUPING SETS ((organisation_id, band, disability, sex), (organisation_id, ethnic_letter, age_band))
       ),
       -- A person with several posts counts once, at their main post on the snapshot date (largest WTE, then oldest).
       several AS (
-        SELECT DISTINCT ON (pr.period, s.person_id) pr.period, pr.k, s.*
+        SELECT DISTINCT ON (pr.i, s.person_id) pr.i, s.*
           FROM periods pr JOIN learning_equity_staff s ON s.posts > 1 AND pr.k BETWEEN s.from_k AND s.to_k
-         ORDER BY pr.period, s.person_id, s.wte DESC NULLS LAST, s.id
+         ORDER BY pr.i, s.person_id, s.wte DESC NULLS LAST, s.id
       ),
-      parts AS (
-        SELECT pr.period, f.organisation_id, f.band, f.ethnic_group, f.ethnicity, f.disability, f.sex, f.age_band,
-               f.n AS staff, 0 AS accessed, 0 AS hours
-          FROM profiles f JOIN periods pr ON pr.k BETWEEN f.from_k AND f.to_k
-        UNION ALL
-        SELECT l.period, s.organisation_id, s.band, s.ethnic_group, s.ethnicity, s.disability, s.sex, s.age_band,
-               0, 1, l.hours
+      -- Learners with one post (staff already counted above) and everyone with several posts, period by period.
+      active AS (
+        SELECT l.i, s.organisation_id, s.band, s.ethnic_letter, s.disability, s.sex, s.age_band,
+               0 AS staff, 1 AS accessed, l.cents
           FROM learners l JOIN learning_equity_staff s ON s.person_id = l.person_id AND s.posts = 1
            AND l.k BETWEEN s.from_k AND s.to_k
         UNION ALL
-        SELECT s.period, s.organisation_id, s.band, s.ethnic_group, s.ethnicity, s.disability, s.sex, s.age_band,
-               1, (l.person_id IS NOT NULL)::int, coalesce(l.hours, 0)
-          FROM several s LEFT JOIN learners l ON l.period = s.period AND l.person_id = s.person_id
+        SELECT s.i, s.organisation_id, s.band, s.ethnic_letter, s.disability, s.sex, s.age_band,
+               1, (l.person_id IS NOT NULL)::int, coalesce(l.cents, 0)
+          FROM several s LEFT JOIN learners l ON l.i = s.i AND l.person_id = s.person_id
       ),
-      fine AS (
-        SELECT period, organisation_id, band, ethnic_group, ethnicity, disability, sex, age_band,
-               sum(staff) AS staff, sum(accessed) AS accessed, sum(hours) AS hours
-          FROM parts GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+      -- Each row is one group of one bundle: the other bundle's columns are null.
+      margins AS MATERIALIZED (
+        SELECT pr.i, h.organisation_id, h.band, h.ethnic_letter, h.disability, h.sex, h.age_band,
+               h.staff, 0 AS accessed, 0 AS cents
+          FROM held h JOIN periods pr ON pr.k = h.k
+         WHERE h.staff > 0
+        UNION ALL
+        SELECT i, organisation_id, band, ethnic_letter, disability, sex, age_band, sum(staff), sum(accessed), sum(cents)
+          FROM active
+         GROUP BY GROUPING SETS ((i, organisation_id, band, disability, sex), (i, organisation_id, ethnic_letter, age_band))
+      ),
+      named AS (
+        SELECT i, organisation_id, 'all' AS dimension, 'All staff' AS grp,
+               sum(staff)::int AS staff, sum(accessed)::int AS accessed, sum(cents) AS cents
+          FROM margins WHERE band IS NOT NULL GROUP BY 1, 2
+        UNION ALL
+        SELECT i, organisation_id, 'band', band, sum(staff)::int, sum(accessed)::int, sum(cents)
+          FROM margins WHERE band IS NOT NULL GROUP BY 1, 2, 4
+        UNION ALL
+        SELECT i, organisation_id, 'ethnic_group', ${ethnicGroup}, sum(staff)::int, sum(accessed)::int, sum(cents)
+          FROM margins WHERE ethnic_letter IS NOT NULL GROUP BY 1, 2, 4
+        UNION ALL
+        SELECT i, organisation_id, 'ethnicity', ${ethnicity}, sum(staff)::int, sum(accessed)::int, sum(cents)
+          FROM margins WHERE ethnic_letter IS NOT NULL GROUP BY 1, 2, 4
+        UNION ALL
+        SELECT i, organisation_id, 'disability', disability, sum(staff)::int, sum(accessed)::int, sum(cents)
+          FROM margins WHERE disability IS NOT NULL GROUP BY 1, 2, 4
+        UNION ALL
+        SELECT i, organisation_id, 'sex', sex, sum(staff)::int, sum(accessed)::int, sum(cents)
+          FROM margins WHERE sex IS NOT NULL GROUP BY 1, 2, 4
+        UNION ALL
+        SELECT i, organisation_id, 'age_band', age_band, sum(staff)::int, sum(accessed)::int, sum(cents)
+          FROM margins WHERE age_band IS NOT NULL GROUP BY 1, 2, 4
       )
-      SELECT period, organisation_id,
-             CASE WHEN GROUPING(band) = 0 THEN 'band' WHEN GROUPING(ethnic_group) = 0 THEN 'ethnic_group'
-                  WHEN GROUPING(ethnicity) = 0 THEN 'ethnicity' WHEN GROUPING(disability) = 0 THEN 'disability'
-                  WHEN GROUPING(sex) = 0 THEN 'sex' WHEN GROUPING(age_band) = 0 THEN 'age_band' ELSE 'all' END AS dimension,
-             coalesce(band, ethnic_group, ethnicity, disability, sex, age_band, 'All staff') AS grp,
-             sum(staff)::int AS staff, sum(accessed)::int AS accessed, sum(hours)::numeric AS hours
-        FROM fine
-       GROUP BY GROUPING SETS ((period, organisation_id), (period, organisation_id, band),
-         (period, organisation_id, ethnic_group), (period, organisation_id, ethnicity),
-         (period, organisation_id, disability), (period, organisation_id, sex), (period, organisation_id, age_band))`.execute(
-      trx,
-    );
+      SELECT pr.period, n.organisation_id, n.dimension, n.grp, n.staff, n.accessed,
+             (n.cents::numeric / 100)::numeric(20, 2) AS hours
+        FROM named n JOIN periods pr ON pr.i = n.i`.execute(trx);
     const rows = await sql<{
       kind: AreaKind;
       id: number;

@@ -99,6 +99,11 @@ export const areaKey = (kind: AreaKind, id: number) => `${kind}:${id}`;
  * enough others that none can be worked out from the totals. The nation's own groups are a partition. Each cell
  * is a member of exactly one such table, so the decisions never conflict. Suppression is decided on the staff
  * count (the denominator); a hidden cell hides its accessed count, rate and hours too.
+ *
+ * When two cells are equally small, the one hidden first is the one earlier in its row or column, so each table is
+ * laid out in a fixed order (areas by id, groups in reading order) whatever order the cells come in: the same
+ * figures always get the same decisions, whichever plan the database chose for the refresh. Decisions that changed
+ * from night to night over unchanged figures could show a cell one night that was hidden the night before.
  */
 export function suppressEquity(cells: readonly RawCell[], minimum: number): boolean[] {
   const hidden = new Array<boolean>(cells.length).fill(false);
@@ -110,20 +115,22 @@ export function suppressEquity(cells: readonly RawCell[], minimum: number): bool
     families.set(key, list);
   });
   for (const members of families.values()) {
-    const groups = [...new Set(members.map((i) => cells[i].grp))];
-    const byArea = new Map<string, Map<string, number>>();
+    const groups = orderGroups(cells[members[0]].dimension, [...new Set(members.map((i) => cells[i].grp))]);
+    const byArea = new Map<string, { id: number; row: Map<string, number> }>();
     for (const i of members) {
       const k = areaKey(cells[i].areaKind, cells[i].areaId);
-      const row = byArea.get(k) ?? new Map<string, number>();
-      row.set(cells[i].grp, i);
-      byArea.set(k, row);
+      const area = byArea.get(k) ?? { id: cells[i].areaId, row: new Map<string, number>() };
+      area.row.set(cells[i].grp, i);
+      byArea.set(k, area);
     }
-    const rows = [...byArea.values()].map((row) =>
-      groups.map((g) => {
-        const i = row.get(g);
-        return { n: i === undefined ? 0 : cells[i].staff, index: i };
-      }),
-    );
+    const rows = [...byArea.entries()]
+      .sort(([ka, a], [kb, b]) => a.id - b.id || (ka < kb ? -1 : 1))
+      .map(([, area]) =>
+        groups.map((g) => {
+          const i = area.row.get(g);
+          return { n: i === undefined ? 0 : cells[i].staff, index: i };
+        }),
+      );
     const decided =
       cells[members[0]].parent === null ? [suppressPartition(rows[0], minimum)] : suppressTable(rows, minimum);
     for (const row of decided) for (const c of row) if (c.index !== undefined && c.suppressed) hidden[c.index] = true;
