@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { ImportField } from './import-mapping.ts';
-import type { ImportContext } from './import-queries.ts';
+import type { ImportContext, MatchSummary } from './import-queries.ts';
 
 /*
  * The SQL of the staff import, part two: applying a checked file. Each row's new values are resolved
@@ -59,6 +59,7 @@ const setFrom = (cols: Column[], alias: string) =>
   sql.join(cols.map((c) => sql`${sql.ref(c.name)} = ${sql.ref(`${alias}.${c.name}`)}`));
 
 export interface Plan {
+  rows: number;
   newAssignments: number;
   changedAssignments: number;
   newPeople: number;
@@ -78,22 +79,30 @@ export async function planRows(
   db: Database,
   ctx: ImportContext,
   present: Present,
-  args: { today: string; outsideSupervisors: string[]; outsideManagers: string[] },
+  args: { today: string; match: MatchSummary; outsideSupervisors: string[]; outsideManagers: string[] },
 ): Promise<Plan> {
   const org = sql`${ctx.organisationId}::int`;
-  await sql`
-    CREATE TEMP TABLE staff_new_people ON COMMIT DROP AS
-    SELECT person_key, nextval(${ctx.peopleSeq}::regclass) AS id
-      FROM (SELECT DISTINCT person_key FROM staff_match WHERE matched_person_id IS NULL) k
-  `.execute(db);
-  await sql`ANALYZE staff_new_people`.execute(db);
+  // Joins that would find nothing are left out: the planner cannot tell that an empty or unanalysed table
+  // is empty, and once chose to hash the whole file against one.
+  const newPeople = args.match.matchedPeople < args.match.rows;
+  const outside = args.outsideSupervisors.length > 0;
+  if (newPeople) {
+    await sql`
+      CREATE TEMP TABLE staff_new_people ON COMMIT DROP AS
+      SELECT person_key, nextval(${ctx.peopleSeq}::regclass) AS id
+        FROM (SELECT person_key FROM staff_match WHERE matched_person_id IS NULL
+               GROUP BY person_key ORDER BY min(line)) k
+    `.execute(db);
+    await sql`ANALYZE staff_new_people`.execute(db);
+  }
   const values: Computed = {
-    person_id: sql`COALESCE(m.matched_person_id, np.id)`,
+    person_id: newPeople ? sql`COALESCE(m.matched_person_id, np.id)` : sql`m.matched_person_id`,
     team_id: sql`tm.id`,
-    line_manager_assignment_id: sql`COALESCE(sm.assignment_id, ex.id)`,
+    line_manager_assignment_id: outside ? sql`COALESCE(sm.assignment_id, ex.id)` : sql`sm.assignment_id`,
     is_manager: sql`(COALESCE(m.manager_flag, false) OR rep.supervisor IS NOT NULL
                      OR m.assignment_number = ANY(${args.outsideManagers}::text[]))`,
   };
+  const none = sql``;
   await sql`
     CREATE TEMP TABLE staff_plan ON COMMIT DROP AS
     SELECT m.line, m.assignment_id, m.assignment_new, m.matched_person_id IS NULL AS person_new,
@@ -101,28 +110,37 @@ export async function planRows(
            NOT m.assignment_new AND ${differs(assignmentColumns(present, values))} AS assignment_changed,
            m.matched_person_id IS NOT NULL AND ${differs(personColumns(present))} AS person_changed
       FROM staff_match m
-      LEFT JOIN staff_new_people np ON m.matched_person_id IS NULL AND np.person_key = m.person_key
+      ${newPeople ? sql`LEFT JOIN staff_new_people np ON m.matched_person_id IS NULL AND np.person_key = m.person_key` : none}
       LEFT JOIN (SELECT lower(name) AS lname, min(id) AS id FROM teams
                   WHERE organisation_id = ${org} AND closed_on IS NULL GROUP BY lower(name)) tm
              ON tm.lname = lower(m.team)
-      LEFT JOIN staff_match sm ON sm.assignment_number = m.supervisor
-      LEFT JOIN (SELECT id, assignment_number FROM assignments
+      LEFT JOIN (SELECT assignment_number, assignment_id FROM staff_match) sm ON sm.assignment_number = m.supervisor
+      ${
+        outside
+          ? sql`LEFT JOIN (SELECT id, assignment_number FROM assignments
                   WHERE organisation_id = ${org} AND assignment_number = ANY(${args.outsideSupervisors}::text[])) ex
-             ON ex.assignment_number = m.supervisor
+             ON ex.assignment_number = m.supervisor`
+          : none
+      }
       LEFT JOIN (SELECT DISTINCT supervisor FROM staff_match
                   WHERE supervisor IS NOT NULL AND (end_date IS NULL OR end_date >= ${args.today}::date)) rep
              ON rep.supervisor = m.assignment_number
   `.execute(db);
-  await sql`ANALYZE staff_plan`.execute(db);
   const { rows } = await sql<Plan>`
-    SELECT count(*) FILTER (WHERE assignment_new)::int AS "newAssignments",
+    SELECT count(*)::int AS rows,
+           count(*) FILTER (WHERE assignment_new)::int AS "newAssignments",
            count(*) FILTER (WHERE assignment_changed)::int AS "changedAssignments",
            count(DISTINCT person_id) FILTER (WHERE person_new)::int AS "newPeople",
            count(*) FILTER (WHERE person_changed)::int AS "rowsWithPersonChanges"
       FROM staff_plan
   `.execute(db);
+  // The writes join the plan back to the file; with nothing to write there is nothing to plan them on.
+  if (hasWrites(rows[0])) await sql`ANALYZE staff_plan`.execute(db);
   return rows[0];
 }
+
+const hasWrites = (plan: Plan) =>
+  plan.newAssignments > 0 || plan.changedAssignments > 0 || plan.newPeople > 0 || plan.rowsWithPersonChanges > 0;
 
 /** Rows of the plan with their file values (staff_plan p joined to staff_match m), filtered. */
 const planned = (where: RawBuilder<unknown>) => sql`staff_plan p JOIN staff_match m ON m.line = p.line WHERE ${where}`;
@@ -168,6 +186,7 @@ export async function writeAssignments(db: Database, organisationId: number, pre
       OVERRIDING SYSTEM VALUE
       SELECT p.assignment_id, ${organisationId}::int, m.assignment_number, ${sql.join(cols.map((c) => c.value))}
         FROM ${planned(sql`p.assignment_new`)}
+       ORDER BY p.assignment_id
     `.execute(db);
   }
   if (plan.changedAssignments === 0) return;
@@ -194,7 +213,11 @@ export async function endMissingAssignments(db: Database, organisationId: number
 }
 
 /** Per row of the file: a new assignment, a changed assignment or person, or nothing to do. */
-export async function outcomeCounts(db: Database) {
+export async function outcomeCounts(db: Database, plan: Plan) {
+  // Nothing changed: every row that is not a new assignment is unchanged, without another pass.
+  if (plan.changedAssignments === 0 && plan.rowsWithPersonChanges === 0) {
+    return { created: plan.newAssignments, updated: 0, unchanged: plan.rows - plan.newAssignments };
+  }
   const { rows } = await sql<{ created: number; updated: number; unchanged: number }>`
     SELECT count(*) FILTER (WHERE p.assignment_new)::int AS created,
            count(*) FILTER (WHERE NOT p.assignment_new AND (p.assignment_changed OR c.id IS NOT NULL))::int AS updated,
@@ -215,6 +238,12 @@ export async function refreshStatistics(
   ctx: ImportContext,
   created: { people: number; assignments: number },
 ) {
-  if (created.people > 0.2 * ctx.peopleRows + 1000) await sql`ANALYZE people`.execute(db);
-  if (created.assignments > 0.2 * ctx.assignmentRows + 1000) await sql`ANALYZE assignments`.execute(db);
+  // Only the columns imports join and filter on, which also refreshes the row counts: the whole tables take
+  // seconds (the name and trigram statistics), and autovacuum's own analyse will follow for the rest.
+  if (created.people > 0.2 * ctx.peopleRows + 1000) await sql`ANALYZE people (id, staff_number, email)`.execute(db);
+  if (created.assignments > 0.2 * ctx.assignmentRows + 1000) {
+    await sql`
+      ANALYZE assignments (id, person_id, organisation_id, assignment_number, line_manager_assignment_id, end_date)
+    `.execute(db);
+  }
 }

@@ -77,42 +77,63 @@ export class CrossRowChecks {
   /**
    * Rows whose line of management loops back on itself. `outside` holds the reporting lines of the
    * organisation's open assignments that the file does not mention, which the import leaves as they are.
+   * Walks row numbers rather than assignment numbers: one map look-up per row, then arrays only.
    */
   cycles(outside: Map<string, string>): RowError[] {
-    const next = (a: string): string | undefined => {
+    const n = this.lines.length;
+    // Nodes 0..n-1 are the file's rows (in arrival order, as indexOf numbers them); assignments outside the
+    // file get numbers from n on as the walks meet them.
+    const names = [...this.indexOf.keys()];
+    const outsideIds = new Map<string, number>();
+    const idOf = (a: string): number => {
       const i = this.indexOf.get(a);
-      if (i === undefined) return outside.get(a);
-      return this.supervisors[i] ?? undefined;
+      if (i !== undefined) return i;
+      let o = outsideIds.get(a);
+      if (o === undefined) {
+        o = names.length;
+        names.push(a);
+        outsideIds.set(a, o);
+      }
+      return o;
     };
-    // 0: finished; k > 0: on the path of walk k. One map and one path array for the whole graph.
-    const mark = new Map<string, number>();
-    const path: string[] = [];
+    const nextOf: number[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const sup = this.supervisors[i];
+      nextOf[i] = sup === null ? -1 : idOf(sup);
+    }
+    const next = (id: number): number => {
+      if (id < n) return nextOf[id];
+      const sup = outside.get(names[id]);
+      return sup === undefined ? -1 : idOf(sup);
+    };
+    // 0: not seen; -1: finished; k > 0: on the path of walk k. One array and one path for the whole graph.
+    const mark: number[] = new Array(n).fill(0);
+    const path: number[] = [];
     const errors: RowError[] = [];
     let walk = 0;
-    for (const start of this.indexOf.keys()) {
-      if (mark.has(start)) continue;
+    for (let start = 0; start < n; start++) {
+      if (mark[start] !== 0) continue;
       walk++;
       path.length = 0;
-      let cur: string | undefined = start;
-      while (cur !== undefined && !mark.has(cur)) {
-        mark.set(cur, walk);
+      let cur = start;
+      while (cur !== -1 && !(mark[cur] ?? 0)) {
+        mark[cur] = walk;
         path.push(cur);
         cur = next(cur);
       }
-      if (cur !== undefined && mark.get(cur) === walk) {
+      if (cur !== -1 && mark[cur] === walk) {
         const loop = path.slice(path.indexOf(cur));
-        const shown = [...loop, loop[0]].join(' → ');
-        for (const asg of loop) {
-          const i = this.indexOf.get(asg);
-          if (i === undefined) continue;
+        const shown = [...loop, loop[0]].map((id) => names[id]).join(' → ');
+        for (const id of loop) {
+          if (id >= n) continue;
           errors.push({
-            line: this.lines[i],
+            line: this.lines[id],
             column: this.columns.header.supervisor ?? null,
             message: `line-management cycle: ${shown}`,
           });
         }
       }
-      for (const a of path) mark.set(a, 0);
+      for (const id of path) mark[id] = -1;
     }
     return errors.sort((a, b) => a.line - b.line);
   }

@@ -54,6 +54,13 @@ export interface LoadedFile {
   rows: number;
   errors: ErrorList;
   checks: CrossRowChecks | null;
+  /** Each distinct (team, cost centre) pair of the file (usually a few hundred): teams need no pass over the rows. */
+  teams: TeamPairs;
+}
+
+export interface TeamPairs {
+  names: string[];
+  costCentres: (string | null)[];
 }
 
 /**
@@ -68,7 +75,14 @@ export async function loadStaffFile(
   sink: Writable,
   onRows?: (rows: number) => void,
 ): Promise<LoadedFile> {
-  const result: LoadedFile = { columns: null, rows: 0, errors: new ErrorList(), checks: null };
+  const result: LoadedFile = {
+    columns: null,
+    rows: 0,
+    errors: new ErrorList(),
+    checks: null,
+    teams: { names: [], costCentres: [] },
+  };
+  const teamPairs = new Set<string>();
   let line = 0;
   let stopped = false;
   let buffer = '';
@@ -98,6 +112,15 @@ export async function loadStaffFile(
         result.errors.push(...crossErrors);
       }
       result.rows++;
+      if (row.team !== null) {
+        // Cells are trimmed and never hold a NUL (checkRow refuses one), so the key is unambiguous.
+        const key = row.cost_centre === null ? row.team : `${row.team}\u0000${row.cost_centre}`;
+        if (!teamPairs.has(key)) {
+          teamPairs.add(key);
+          result.teams.names.push(row.team);
+          result.teams.costCentres.push(row.cost_centre);
+        }
+      }
       buffer += copyLine(row);
       if (buffer.length >= 1 << 16) {
         this.push(buffer);

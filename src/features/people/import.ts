@@ -25,7 +25,9 @@ import {
   existingAssignmentNumbers,
   foreignPeople,
   type ImportContext,
+  type MatchSummary,
   matchRows,
+  mayLeaveOut,
   onConnection,
   outsideReportingLines,
 } from './import-queries.ts';
@@ -90,9 +92,11 @@ export async function importStaff(deps: Deps, req: ImportRequest): Promise<Impor
     errorCount: 0,
   };
   let broken = false;
+  let roomyConnection = false;
   try {
     await client.query('BEGIN');
     const ctx = await beginImport(db, req.organisation.id);
+    roomyConnection = ctx.roomyTempBuffers;
     const loaded = await loadStaffFile(req.source, req.mapping, client.query(copyFrom(copySql)), (n) =>
       req.progress?.('Reading', n, Math.max(n, req.expectedRows ?? n)),
     );
@@ -107,17 +111,24 @@ export async function importStaff(deps: Deps, req: ImportRequest): Promise<Impor
     }
     const present = (f: ImportField) =>
       loaded.columns!.index[f] !== undefined || (f === 'team' && loaded.columns!.index.cost_centre !== undefined);
-    let plan: Plan = { newAssignments: 0, changedAssignments: 0, newPeople: 0, rowsWithPersonChanges: 0 };
+    let plan: Plan = { rows: 0, newAssignments: 0, changedAssignments: 0, newPeople: 0, rowsWithPersonChanges: 0 };
     const steps: [string, () => Promise<unknown>][] = [
-      ['teams', async () => (report.teamsCreated = await createMissingTeams(db, req.organisation.id))],
-      ['plan', async () => (plan = await planRows(db, ctx, present, { today, ...existing.lists }))],
+      ['teams', async () => (report.teamsCreated = await createMissingTeams(db, req.organisation.id, loaded.teams))],
+      [
+        'plan',
+        async () => (plan = await planRows(db, ctx, present, { today, match: existing.match!, ...existing.lists })),
+      ],
       ['people', () => writePeople(db, present, plan)],
       ['assignments', () => writeAssignments(db, req.organisation.id, present, plan)],
       [
         'leavers',
-        async () => (report.ended = req.complete ? await endMissingAssignments(db, req.organisation.id, today) : 0),
+        async () =>
+          (report.ended =
+            req.complete && mayLeaveOut(existing.match!)
+              ? await endMissingAssignments(db, req.organisation.id, today)
+              : 0),
       ],
-      ['counts', async () => Object.assign(report, await outcomeCounts(db))],
+      ['counts', async () => Object.assign(report, await outcomeCounts(db, plan))],
     ];
     for (const [i, [, step]] of steps.entries()) {
       req.progress?.('Applying', i, steps.length);
@@ -133,10 +144,9 @@ export async function importStaff(deps: Deps, req: ImportRequest): Promise<Impor
     await record(db, req, report);
     await client.query('COMMIT');
     // The import has landed; statistics are a courtesy to the next one, so a failure here is only logged.
-    await refreshStatistics(db, ctx, {
-      people: report.rowsTotal - existing.existingPeople,
-      assignments: report.created,
-    }).catch((err: unknown) => deps.logger.warn({ err }, 'could not refresh statistics after a staff import'));
+    await refreshStatistics(db, ctx, { people: plan.newPeople, assignments: report.created }).catch((err: unknown) =>
+      deps.logger.warn({ err }, 'could not refresh statistics after a staff import'),
+    );
     return report;
   } catch (err) {
     broken = true;
@@ -151,33 +161,38 @@ export async function importStaff(deps: Deps, req: ImportRequest): Promise<Impor
     broken = false;
     return report;
   } finally {
-    client.release(broken);
+    // A connection whose temp_buffers grew keeps that memory while it lives: close it rather than pool it.
+    client.release(broken || roomyConnection);
   }
 }
 
 async function crossChecks(db: Database, ctx: ImportContext, req: ImportRequest, loaded: LoadedFile) {
   const errors = loaded.errors;
   const existing = {
-    existingAssignments: 0,
-    existingPeople: 0,
+    match: null as MatchSummary | null,
     lists: { outsideSupervisors: [] as string[], outsideManagers: [] as string[] },
   };
   const checks = loaded.checks;
   if (!checks) return { errors, existing };
   req.progress?.('Checking', 0, 3);
   await analyseStaging(db, 'staff_rows');
+  const match = await matchRows(db, ctx);
+  existing.match = match;
   const outside = checks.outsideSupervisors();
   errors.push(...checks.missingSupervisors(await existingAssignmentNumbers(db, ctx.organisationId, outside)));
   req.progress?.('Checking', 1, 3);
-  // A complete file ends everything it leaves out, so only the file's own reporting lines count.
-  const lines = req.complete ? new Map<string, string>() : await outsideReportingLines(db, ctx.organisationId);
+  // A complete file ends everything it leaves out, so only the file's own reporting lines count; so does a
+  // file that lists every assignment the organisation has.
+  const lines =
+    req.complete || !mayLeaveOut(match)
+      ? new Map<string, string>()
+      : await outsideReportingLines(db, ctx.organisationId);
   errors.push(...checks.cycles(lines));
   existing.lists = { outsideSupervisors: outside, outsideManagers: [...new Set(lines.values())] };
   req.progress?.('Checking', 2, 3);
-  Object.assign(existing, await matchRows(db, ctx));
   // The command line runs with the database's own rights; in the web, only national admins move people.
   const trusted = !('viewer' in req.actor) || hasRole(req.actor.viewer, 'national_admin');
-  if (!trusted) {
+  if (!trusted && match.joiningPeople > 0) {
     for (const f of await foreignPeople(db, ctx.organisationId)) {
       errors.push({
         line: f.line,
@@ -186,7 +201,7 @@ async function crossChecks(db: Database, ctx: ImportContext, req: ImportRequest,
       });
     }
   }
-  for (const clash of await emailClashes(db)) {
+  for (const clash of match.newEmails > 0 ? await emailClashes(db) : []) {
     errors.push({
       line: clash.line,
       column: loaded.columns?.header.email ?? null,
