@@ -15,9 +15,9 @@ export function namePreparedStatements(client: pg.PoolClient) {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   (client as { query: unknown }).query = (text: unknown, ...rest: unknown[]) => {
     const name = typeof text === 'string' ? statementNames.get(text) : undefined;
-    if (name === undefined) return query(text, ...rest);
-    const [values, callback] = rest;
-    return query({ name, text, values }, ...(callback === undefined ? [] : [callback]));
+    // Registered statements come from Kysely, which always passes (text, values); anything else goes through as is.
+    if (name === undefined || !Array.isArray(rest[0]) || rest.length > 1) return query(text, ...rest);
+    return query({ name, text, values: rest[0] });
   };
 }
 
