@@ -70,6 +70,20 @@ describe('lean form fields (fields.njk) match nhsuk-frontend’s macros', () => 
     });
   }
 
+  it('select: options written once (optionsHtml) stand in for items', () => {
+    const ctx = { p: { id: 'band', label: 'Band', items, value: '5' } };
+    const optionsHtml = env.renderString(
+      '{% for o in p.items %}<option value="{{ o.value }}"{% if o.value == p.value %} selected{% endif %}>{{ o.text }}</option>{% endfor %}',
+      ctx,
+    );
+    const fromHtml = render('{{ selectField({ id: p.id, label: p.label, optionsHtml: html }) }}', {
+      ...ctx,
+      html: optionsHtml,
+    });
+    expect(fromHtml).toContain('<option value="5" selected>');
+    expect(fromHtml).toBe(render('{{ selectField(p) }}', ctx));
+  });
+
   it('checkboxes in a fieldset', () => {
     const ctx = {
       p: {

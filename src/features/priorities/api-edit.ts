@@ -36,7 +36,7 @@ function unknownFields(body: Record<string, unknown>): string | undefined {
   if (place) {
     return `${place}: where a priority is placed cannot be changed; mark it dropped and place a new one`;
   }
-  const unknown = keys.find((k) => !(editableFields as readonly string[]).includes(k));
+  const unknown = keys.find((k) => !editableFields.includes(k));
   if (unknown) return `${unknown}: not a field of a priority (give ${editableFields.join(', ')})`;
   if (!keys.length) return `request: give at least one field to change (${editableFields.join(', ')})`;
   return undefined;

@@ -82,18 +82,6 @@ export type CreateBody = Static<typeof createBody>;
 
 const orNull = <T extends TSchema>(t: T, description: string) => Type.Union([Type.Null(), t], { description });
 
-/** The fields an edit may change, as the edit page allows; where a priority is placed cannot change. */
-export const editableFields = [
-  'title',
-  'source',
-  'set_on',
-  'measure',
-  'target_date',
-  'funded',
-  'funding_amount',
-  'owner',
-  'status',
-] as const;
 export const placeFields = ['scope', 'area_code', 'organisation_codes', 'team_ids'] as const;
 
 export const patchBody = Type.Object({
@@ -114,6 +102,8 @@ export const patchBody = Type.Object({
     enumOf(statuses, 'active, met or dropped: met or dropped records today as the day it ended, active clears it'),
   ),
 });
+/** The fields an edit may change (the PATCH body's), as the edit page allows; where a priority is placed cannot change. */
+export const editableFields: readonly string[] = Object.keys(patchBody.properties);
 export type PatchBody = Static<typeof patchBody>;
 
 export const idParams = Type.Object({ id: Type.String({ description: 'The priority’s id' }) });
