@@ -3,11 +3,12 @@ import { publishedProgrammeIds } from '../src/features/catalogue/queries.ts';
 import { apply } from '../src/features/cohorts/booking.ts';
 import { seedExtension } from '../src/features/cohorts/generate.ts';
 import { refreshSupply } from '../src/features/cohorts/supply.ts';
-import type { FeatureBench } from './feature.ts';
+import type { FeatureBench, HttpScenario } from './feature.ts';
 
 /**
  * Cohorts at national scale: the supply-and-demand page of the largest region (summaries only, goal p95 < 100 ms
- * at 10 connections) and of its ICBs; and, measured directly, 200 concurrent bookings for a cohort of 20 places on
+ * at 10 connections) and of its ICBs; a learner's own bookings page (/me/bookings, goal p95 < 100 ms) for someone
+ * with several bookings of every kind; and, measured directly, 200 concurrent bookings for a cohort of 20 places on
  * the pool's parallel connections, which must give exactly 20 places and 180 wait-listed.
  */
 export const bench: FeatureBench = {
@@ -45,9 +46,28 @@ export const bench: FeatureBench = {
       .executeTakeFirst();
     const measured: Record<string, unknown> = { supplyRefreshMs: refresh.millis, supplyRows: refresh.rows };
     measured.concurrentBookings = await concurrentBookings(deps, log);
+    const learner = await busyLearner(deps);
+    const mine: HttpScenario[] = learner
+      ? [
+          {
+            label: `cohorts: a learner's bookings (${learner.bookings} bookings)`,
+            paths: ['/me/bookings'],
+            cookie: await session(
+              deps,
+              'bench-cohorts-learner@leadwell.test',
+              'Bench learner (cohorts)',
+              undefined,
+              learner.personId,
+            ),
+            connections: 10,
+            goalP95Ms: 100,
+          },
+        ]
+      : [];
+    if (!learner) log('cohorts: no learner with several bookings: bookings page scenario skipped');
     if (!region) {
-      log('cohorts: no supply figures (no regions with managers): HTTP scenarios skipped');
-      return { scenarios: [], measured };
+      log('cohorts: no supply figures (no regions with managers): supply scenarios skipped');
+      return { scenarios: mine, measured };
     }
     const icbs = await db
       .selectFrom('organisations')
@@ -62,6 +82,7 @@ export const bench: FeatureBench = {
     return {
       measured,
       scenarios: [
+        ...mine,
         {
           label: 'cohorts: supply and demand, region page',
           paths: [`/cohorts/supply/${region.code}`],
@@ -90,6 +111,30 @@ export const bench: FeatureBench = {
     };
   },
 };
+
+/**
+ * A learner whose page has everything on it: six or more bookings, one of them wait-listed, one completed (with its
+ * certificate and feedback state), and programmes they registered interest in. Looked for among the first people by
+ * id (the person index keeps it quick and the choice stable); any learner with bookings when nobody fits.
+ */
+async function busyLearner(deps: Parameters<FeatureBench['prepare']>[0]['deps']) {
+  const pick = (strict: boolean) =>
+    sql<{ person_id: number; n: number }>`
+    SELECT a.person_id, count(*)::int AS n
+      FROM cohort_applications a
+     WHERE a.person_id < ${strict ? 30_000 : 2 ** 62}
+     GROUP BY a.person_id
+    HAVING ${
+      strict
+        ? sql`count(*) >= 6 AND count(a.completed_on) > 0 AND bool_or(a.status = 'waitlisted')
+              AND EXISTS (SELECT 1 FROM programme_interest i WHERE i.person_id = a.person_id)`
+        : sql`count(*) >= 1`
+    }
+     ORDER BY a.person_id
+     LIMIT 1`.execute(deps.db);
+  const row = (await pick(true)).rows[0] ?? (await pick(false)).rows[0];
+  return row ? { personId: Number(row.person_id), bookings: row.n } : null;
+}
 
 /** 200 people apply at once for 20 places; the cohort is removed afterwards. */
 async function concurrentBookings(deps: Parameters<FeatureBench['prepare']>[0]['deps'], log: (m: string) => void) {

@@ -32,6 +32,7 @@ export async function load(opts: {
   seconds: number;
 }): Promise<LoadResult> {
   const latencies: number[] = [];
+  const cookie = opts.cookie ? await withCsrfCookie(opts.baseUrl, opts.paths[0], opts.cookie) : undefined;
   let i = 0;
   let instance!: autocannon.Instance;
   const done = new Promise<autocannon.Result>((resolve, reject) => {
@@ -40,7 +41,7 @@ export async function load(opts: {
         url: opts.baseUrl,
         connections: opts.connections,
         duration: opts.seconds,
-        headers: opts.cookie ? { cookie: opts.cookie } : {},
+        headers: cookie ? { cookie } : {},
         requests: [
           {
             setupRequest: (req) => ({ ...req, path: opts.paths[i++ % opts.paths.length] }),
@@ -67,6 +68,21 @@ export async function load(opts: {
     non2xx: result.non2xx,
     errors: result.errors,
   };
+}
+
+/**
+ * A signed-in browser sends back the CSRF secret cookie that its first page set, so its later pages reuse the
+ * secret instead of making a new one (random bytes, a signature and a Set-Cookie) each time. The load test does
+ * the same: one request first, and the cookie it sets goes with every request after.
+ */
+async function withCsrfCookie(baseUrl: string, path: string, cookie: string): Promise<string> {
+  const res = await fetch(new URL(path, baseUrl), { headers: { cookie }, redirect: 'manual' });
+  await res.arrayBuffer();
+  const csrf = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .find((c) => c.startsWith('lw_csrf='));
+  return csrf ? `${cookie}; ${csrf}` : cookie;
 }
 
 const round = (n: number) => Math.round(n * 10) / 10;

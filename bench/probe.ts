@@ -4,6 +4,7 @@
 //   BENCH_DATABASE_URL=… npx tsx bench/probe.ts --only priorities [--n 60] [--path /x]
 // With 10 connections on one Node process, p95 under load is roughly 10 × the per-request time shown here.
 import { parseArgs } from 'node:util';
+import nunjucks from 'nunjucks';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { createDeps } from '../src/deps.ts';
@@ -25,6 +26,17 @@ const config = loadConfig({
   SESSION_SECRET: 'p'.repeat(40),
 });
 const deps = createDeps(config, url);
+// Time spent rendering templates, summed over a path's requests.
+let renderMs = 0;
+const render = nunjucks.Environment.prototype.render;
+nunjucks.Environment.prototype.render = function (this: nunjucks.Environment, ...args: Parameters<typeof render>) {
+  const t = performance.now();
+  try {
+    return render.apply(this, args);
+  } finally {
+    renderMs += performance.now() - t;
+  }
+} as typeof render;
 const app = await buildApp(deps, { demoMode: false });
 const n = Number(values.n);
 const only = new Set((values.only ?? '').split(',').filter(Boolean));
@@ -53,7 +65,7 @@ for (const scenarios of sets) {
   for (const s of await scenarios()) {
     for (const path of s.paths.filter((p) => !values.path || p === values.path)) {
       const times: number[] = [];
-      (globalThis as any).__render = 0;
+      renderMs = 0;
       let status = 0;
       let bytes = 0;
       for (let i = 0; i < n + 5; i++) {
@@ -65,7 +77,7 @@ for (const scenarios of sets) {
       }
       times.sort((a, b) => a - b);
       console.log(
-        `${s.label} ${path}: status ${status}, ${bytes} bytes, render ${(((globalThis as any).__render ?? 0) / (n + 5)).toFixed(1)} ms, p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms`,
+        `${s.label} ${path}: status ${status}, ${bytes} bytes, render ${(renderMs / (n + 5)).toFixed(1)} ms, p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms`,
       );
     }
   }

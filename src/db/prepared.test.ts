@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { makeOrg } from '../../test/factories.ts';
 import { testDeps } from '../../test/helpers.ts';
-import { preparedQuery } from './prepared.ts';
+import { executeNamed, preparedQuery } from './prepared.ts';
 
 const deps = await testDeps();
 
@@ -46,5 +46,28 @@ describe('preparedQuery', () => {
   it('refuses a query that does not use every named value as a parameter', async () => {
     const broken = preparedQuery(['code'], (db) => db.selectFrom('organisations').select('id').limit(1));
     await expect(broken(deps.db, { code: 'x' })).rejects.toThrow(/code not used as a parameter/);
+  });
+});
+
+describe('executeNamed', () => {
+  it('runs a built query as a named statement, one per text, with each run’s values', async () => {
+    const a = await makeOrg(deps.db, { code: 'ENA', name: 'Named A' });
+    const b = await makeOrg(deps.db, { code: 'ENB', name: 'Named B' });
+    const byCode = (db: typeof deps.db, code: string) =>
+      executeNamed(
+        db,
+        db.selectFrom('organisations').select(['id', 'name']).where('code', '=', code).where('source', 'is not', null),
+      );
+    const rows = await deps.db.connection().execute(async (conn) => {
+      const found = [await byCode(conn, 'ENA'), await byCode(conn, 'ENB'), await byCode(conn, 'none')];
+      const { rows } = await sql<{ name: string; calls: number }>`
+        SELECT name, generic_plans + custom_plans AS calls FROM pg_prepared_statements
+         WHERE statement LIKE '%where "code" = $1 and "source" is not null%'`.execute(conn);
+      return { found, named: rows };
+    });
+    expect(rows.found).toEqual([[{ id: a.id, name: 'Named A' }], [{ id: b.id, name: 'Named B' }], []]);
+    expect(rows.named).toHaveLength(1);
+    expect(rows.named[0].name).toMatch(/^lw_[0-9a-f]{24}$/);
+    expect(Number(rows.named[0].calls)).toBe(3);
   });
 });

@@ -21,6 +21,32 @@ export function namePreparedStatements(client: pg.PoolClient) {
   };
 }
 
+const statementName = (text: string) => `lw_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+
+/**
+ * Statement texts registered by executeNamed, at most this many: each is kept by every connection that runs it
+ * (PostgreSQL's parsed and analysed query, some tens of KB). A query whose shape depends on its input has one
+ * text per shape; past the cap, new texts run unnamed as any other query does.
+ */
+const MAX_NAMED_TEXTS = 200;
+let namedTexts = 0;
+
+/**
+ * Run a query built by Kysely as a named prepared statement: PostgreSQL parses and analyses its text once per
+ * connection instead of on every run. Planning is left to PostgreSQL's plan cache, which keeps planning each run
+ * for the run's values (a custom plan) unless a generic plan costs no more, so a statement whose best plan
+ * depends on its values (a name prefix walks an index range) keeps getting that plan. For busy statements that
+ * Kysely builds per request, such as the people search (saves about 0.1 ms of the database's CPU per run).
+ */
+export async function executeNamed<Row>(db: Database, query: Compilable<Row>): Promise<Row[]> {
+  const compiled = query.compile();
+  if (!statementNames.has(compiled.sql) && namedTexts < MAX_NAMED_TEXTS) {
+    namedTexts++;
+    statementNames.set(compiled.sql, statementName(compiled.sql));
+  }
+  return (await db.executeQuery(compiled)).rows;
+}
+
 /**
  * A query that Kysely builds and compiles once per database handle, then runs with each call's values. For the
  * few statements that run on nearly every request (the session lookup): building and compiling a Kysely query
@@ -46,7 +72,7 @@ export function preparedQuery<Name extends string, Row>(
       if (missing.length) throw new Error(`preparedQuery: ${missing.join(', ')} not used as a parameter`);
       entry = { query, slots };
       compiled.set(db, entry);
-      statementNames.set(query.sql, `lw_${createHash('sha256').update(query.sql).digest('hex').slice(0, 24)}`);
+      statementNames.set(query.sql, statementName(query.sql));
     }
     const { query, slots } = entry;
     const parameters = query.parameters.map((p, i) => (slots[i] === null ? p : values[slots[i] as Name]));

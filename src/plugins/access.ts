@@ -372,11 +372,13 @@ export function personScope(v: Viewer) {
 
 /**
  * For viewers whose scope is bounded (themselves, their direct reports, the organisations or the ICB they
- * look after: at most some tens of thousands of people): the same people as personScope, as an array of
- * ids a list can start from. Use it together with personScope, never instead of it. Without it, a line
- * manager's list walks the name index over all 1.35M people to find their ten reports, and a filter that
- * matches few people in an ICB walks it all. Undefined for regional and national scopes, where the name
- * index finds a page of people quickly. Keep in step with personScope.
+ * look after: at most some tens of thousands of people): exactly the people of personScope, as an array of
+ * ids a list can start from (scope-seed.test.ts holds the two equal for every kind of bounded viewer). A list
+ * that starts from it is therefore already scoped and need not check personScope per row as well; with a
+ * family-name prefix it holds only the people in scope with that name. Without it, a line manager's list
+ * walks the name index over all 1.35M people to find their ten reports, and a filter that matches few people
+ * in an ICB walks it all. Undefined for regional and national scopes, where the name index finds a page of
+ * people quickly. Keep in step with personScope.
  */
 export function personScopeSeed(v: Viewer, opts: { familyPrefix?: string } = {}) {
   if (hasRole(v, 'national_admin') || hasRole(v, 'regional_lead')) return undefined;

@@ -54,7 +54,6 @@ async function renderPlugin(app: FastifyInstance, opts: { nunjucks: Nunjucks; de
     // button. A public page without a form then sets no cookie and spends no random bytes or HMAC on one.
     let token: string | undefined;
     const csrfToken = { toString: () => (token ??= this.generateCsrf()) };
-    const t0 = performance.now();
     const html = opts.nunjucks.render(template, {
       viewer: req.viewer,
       nav: navFor(req.viewer, path, demoMode),
@@ -64,7 +63,6 @@ async function renderPlugin(app: FastifyInstance, opts: { nunjucks: Nunjucks; de
       currentPath: path,
       ...context,
     });
-    (globalThis as any).__render = ((globalThis as any).__render ?? 0) + performance.now() - t0;
     return this.code(status).type('text/html; charset=utf-8').send(html);
   });
 }

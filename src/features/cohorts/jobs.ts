@@ -20,7 +20,7 @@ export async function deliverNotices(deps: Deps): Promise<number> {
   let sent = 0;
   for (;;) {
     const n = await deps.db.transaction().execute(async (trx) => {
-      const due = await claimUnsent(trx, BATCH);
+      const due = await claimUnsent(trx, BATCH, deps.clock.now());
       if (!due.length) return 0;
       const programmes = new Map(
         (await programmesByIds(trx, [...new Set(due.map((d) => d.programme_id).filter((id) => id !== null))])).map(
@@ -66,7 +66,9 @@ export async function deliverNotices(deps: Deps): Promise<number> {
 }
 
 function recipients(d: Awaited<ReturnType<typeof claimUnsent>>[number], funders: Map<number, string[]>): string[] {
-  // A notice with nobody to send to (no email address on record) is marked sent: there is nothing to retry.
+  // A notice with nobody to send to (no email address on record, or a reminder overtaken by events) is marked
+  // sent: there is nothing to retry.
+  if (d.superseded) return [];
   switch (d.kind) {
     case 'approval_needed':
       return d.manager_email ? [d.manager_email] : [];

@@ -5,17 +5,10 @@ import { audit } from '../../plugins/audit.ts';
 import { forbidden, formErrors, guard, notFound } from '../../web/http.ts';
 import { programmesByIds } from '../catalogue/queries.ts';
 import { parseId } from './booking-routes.ts';
-import { changesOfCohorts } from './change-queries.ts';
 import { type ChangeRow, changeNotice } from './changes.ts';
 import { holdsPlace, isLive, outcomeLabels } from './cohorts.ts';
-import {
-  applicationOfPerson,
-  bookingsOf,
-  certificatesOf,
-  feedbackGiven,
-  insertFeedback,
-} from './completion-queries.ts';
-import { interestsOf } from './person-queries.ts';
+import { applicationOfPerson, bookingsOf, insertFeedback } from './completion-queries.ts';
+import { bookingsPage } from './person-queries.ts';
 import { dayText, decisionText, setFlash, statusTag, takeFlash, views } from './present.ts';
 import { feedbackForm } from './schemas.ts';
 
@@ -32,8 +25,7 @@ export async function meRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.get('/me/bookings', async (req, reply) => {
     const viewer = person(req);
-    const rows = await bookingsOf(db, viewer.personId);
-    const interests = await interestsOf(db, viewer.personId);
+    const { bookings: rows, interests, changes: changeRows } = await bookingsPage(db, viewer.personId);
     const programmes = new Map(
       (
         await programmesByIds(db, [
@@ -41,17 +33,9 @@ export async function meRoutes(app: FastifyInstance, ctx: AppContext) {
         ])
       ).map((p) => [p.id, p]),
     );
-    const ids = rows.map((r) => r.id);
-    const certificates = new Map(
-      (await certificatesOf(db, ids)).filter((c) => !c.revoked_at).map((c) => [c.application_id, c.code]),
-    );
-    const given = await feedbackGiven(db, ids);
     // Someone who missed the email still sees that the sessions changed since they applied, and when.
     const changes = new Map<number, ChangeRow[]>();
-    const live = rows.filter((r) => isLive(r.status) && !r.completed_on);
-    for (const c of await changesOfCohorts(db, [...new Set(live.map((r) => r.cohort_id))])) {
-      changes.set(c.cohort_id, [...(changes.get(c.cohort_id) ?? []), c]);
-    }
+    for (const c of changeRows) changes.set(c.cohort_id, [...(changes.get(c.cohort_id) ?? []), c]);
     return reply.render(`${views}/my-bookings.njk`, {
       title: 'Your bookings',
       breadcrumbs: [{ href: '/', text: 'Home' }],
@@ -68,8 +52,8 @@ export async function meRoutes(app: FastifyInstance, ctx: AppContext) {
         funder: decisionText(r.funder_decision),
         outcomeText: r.outcome ? outcomeLabels[r.outcome] : null,
         completedText: r.completed_on ? dayText(r.completed_on) : null,
-        certificate: certificates.get(r.id),
-        feedbackDue: r.completed_on !== null && !given.has(r.id),
+        certificate: r.certificate ?? undefined,
+        feedbackDue: r.completed_on !== null && !r.feedback_given,
         changed: isLive(r.status) && !r.completed_on ? changeNotice(changes.get(r.cohort_id) ?? [], r.id) : null,
       })),
       interests: interests.map((i) => ({

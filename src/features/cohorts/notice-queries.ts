@@ -3,8 +3,12 @@ import type { Database } from '../../db/database.ts';
 
 /** The SQL of the notices jobs: what is due, who it goes to, and marking it sent. */
 
-/** Unsent notices, oldest first, locked so that another instance running the job skips them. */
-export async function claimUnsent(trx: Database, limit: number) {
+/**
+ * Unsent notices, oldest first, locked so that another instance running the job skips them. A session reminder
+ * is `superseded` when, since it was added, the session moved (its key no longer matches), started, or the place
+ * or cohort ended: it is then marked sent without an email (a moved session gets its own reminder when due).
+ */
+export async function claimUnsent(trx: Database, limit: number, now: Date) {
   return trx
     .selectFrom('cohort_notices as n')
     .leftJoin('cohort_applications as a', 'a.id', 'n.application_id')
@@ -31,6 +35,11 @@ export async function claimUnsent(trx: Database, limit: number) {
       's.starts_at as session_starts_at',
       's.venue as session_venue',
       's.online_url as session_url',
+      sql<boolean>`n.kind = 'session_reminder' AND (
+        s.id IS NULL OR a.status IS DISTINCT FROM 'confirmed' OR a.completed_on IS NOT NULL
+        OR c.status IS DISTINCT FROM 'open' OR s.starts_at <= ${now} OR n.dedupe_key <> ${reminderKey})`.as(
+        'superseded',
+      ),
     ])
     .where('n.sent_at', 'is', null)
     .orderBy('n.id')
@@ -61,15 +70,29 @@ export async function markSent(trx: Database, ids: number[], at: Date) {
   await trx.updateTable('cohort_notices').set({ sent_at: at }).where('id', 'in', ids).execute();
 }
 
-/** Reminders for confirmed places on sessions starting in the next `days` days; each (session, person) once. */
+/**
+ * The unique key of a session reminder: the session, the application, and the session's start time (UTC, to the
+ * second). A session moved to a new time has a new key, so it is reminded of again when the new time comes within
+ * the reminder window; a new venue or joining link keeps the key. Migration 20261130_0100 gave the reminders sent
+ * before this their start time, in the same format; change both together. `s` is the session, `a` the application.
+ */
+const reminderKey = sql<string>`'session_reminder:' || s.id || ':' || a.id || ':'
+  || to_char(s.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
+
+/**
+ * Reminders for confirmed, unfinished places on sessions of open cohorts starting in the next `days` days; each
+ * (session, start time, application) once. Inserted in key order so that instances running at once take the unique
+ * index's locks in the same order and cannot deadlock.
+ */
 export async function addSessionReminders(trx: Database, now: Date, days: number): Promise<number> {
   const r = await sql`
-    INSERT INTO cohort_notices (kind, dedupe_key, application_id, cohort_id, session_id)
-    SELECT 'session_reminder', 'session_reminder:' || s.id || ':' || a.id, a.id, a.cohort_id, s.id
+    INSERT INTO cohort_notices (kind, dedupe_key, application_id, cohort_id, session_id, created_at)
+    SELECT 'session_reminder', ${reminderKey}, a.id, a.cohort_id, s.id, ${now}
       FROM cohort_sessions s
       JOIN cohorts c ON c.id = s.cohort_id AND c.status = 'open'
-      JOIN cohort_applications a ON a.cohort_id = s.cohort_id AND a.status = 'confirmed'
+      JOIN cohort_applications a ON a.cohort_id = s.cohort_id AND a.status = 'confirmed' AND a.completed_on IS NULL
      WHERE s.starts_at > ${now} AND s.starts_at <= ${now}::timestamptz + make_interval(days => ${days})
+     ORDER BY s.id, a.id
     ON CONFLICT (dedupe_key) DO NOTHING`.execute(trx);
   return Number(r.numAffectedRows ?? 0);
 }

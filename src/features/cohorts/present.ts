@@ -7,21 +7,25 @@ export const views = 'features/cohorts/views';
 
 export const todayOf = (deps: Pick<Deps, 'clock'>) => deps.clock.now().toISOString().slice(0, 10);
 
-export const dayText = (iso: string | null) =>
-  iso
-    ? new Date(`${iso}T12:00:00Z`).toLocaleDateString('en-GB', {
-        day: 'numeric',
-        month: 'long',
-        year: 'numeric',
-        timeZone: 'UTC',
-      })
-    : 'Dates to be confirmed';
+// Formatters are made once: making one per call (toLocaleDateString) cost about 0.1 ms each, a millisecond on a
+// learner's bookings page.
+const dayFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const timeFormat = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' });
+const sessionDayFormat = new Intl.DateTimeFormat('en-GB', {
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'Europe/London',
+});
 
-export const timeText = (d: Date) =>
-  d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' });
+export const dayText = (iso: string | null) =>
+  iso ? dayFormat.format(new Date(`${iso}T12:00:00Z`)) : 'Dates to be confirmed';
+
+export const timeText = (d: Date) => timeFormat.format(d);
 
 export const sessionText = (s: { starts_at: Date; ends_at: Date }) =>
-  `${s.starts_at.toLocaleDateString('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' })}, ${timeText(s.starts_at)} to ${timeText(s.ends_at)}`;
+  `${sessionDayFormat.format(s.starts_at)}, ${timeText(s.starts_at)} to ${timeText(s.ends_at)}`;
 
 /** The UTC instant of a wall-clock time in the UK (sessions are entered in UK time, GMT or BST). */
 export function londonToUtc(date: string, time: string): Date {

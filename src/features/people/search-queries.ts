@@ -1,6 +1,7 @@
 import { type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { likeEscape } from '../../db/like.ts';
+import { executeNamed } from '../../db/prepared.ts';
 import type { Band, DB } from '../../db/schema.ts';
 import { hasRole, personScope, personScopeSeed, type Viewer } from '../../plugins/access.ts';
 import type { PeopleCursor, SearchKind } from './people.ts';
@@ -140,7 +141,9 @@ function peoplePage(db: Database, viewer: Viewer, q: PeopleQuery, start: Start):
       sql<string>`${familyKey}`.as('sort_family'),
       sql<string>`${givenKey}`.as('sort_given'),
     ])
-    .where((eb) => personScope(viewer)(eb as unknown as PeopleEB));
+    // Starting from the viewer's scope (personScopeSeed, exactly personScope), every row is already in scope:
+    // checking personScope as well cost an index probe per candidate, a fifth of an organisation admin's search.
+    .$if(start !== 'scope', (qb) => qb.where((eb) => personScope(viewer)(eb as unknown as PeopleEB)));
 
   // An array of candidate ids (= ANY(ARRAY(…))) makes the planner look them up by primary key rather
   // than guess between that and a scan of the whole table.
@@ -177,10 +180,13 @@ function peoplePage(db: Database, viewer: Viewer, q: PeopleQuery, start: Start):
     const [family, given, id] = q.after;
     query = query.where(sql<SqlBool>`(${familyKey}, ${givenKey}, p.id) > (${family}, ${given}, ${id}::bigint)`);
   }
-  return query
-    .orderBy(familyKey)
-    .orderBy(givenKey)
-    .orderBy('p.id')
-    .limit(q.limit + 1)
-    .execute() as Promise<PersonListRow[]>;
+  // Named: the search runs on nearly every visit to the people pages, and its text has a few dozen shapes.
+  return executeNamed(
+    db,
+    query
+      .orderBy(familyKey)
+      .orderBy(givenKey)
+      .orderBy('p.id')
+      .limit(q.limit + 1),
+  ) as Promise<PersonListRow[]>;
 }
