@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { executeNamed } from '../../db/prepared.ts';
 import type {
   AccreditationStatus,
   ManagementLevel,
@@ -130,10 +131,12 @@ export async function searchProgrammes(db: Db, f: SearchFilters, page: number, p
     ])
     // Uncorrelated, so PostgreSQL counts once for the statement, not per row.
     .select(query ? sql<number>`m.total`.as('total') : () => counted().as('total'));
-  const rows = (await (query
-    ? pageRows.orderBy('m.rank', 'desc').orderBy('p.id')
-    : pageRows.orderBy('p.title').orderBy('p.id')
-  ).execute()) as (SearchRow & { total: number | null })[];
+  // Named: its plan hardly depends on the words or filters, so PostgreSQL soon keeps one generic plan per shape of
+  // filters instead of planning each search (planning took 0.5-0.9 ms, half as long as running it).
+  const rows = (await executeNamed(
+    db,
+    query ? pageRows.orderBy('m.rank', 'desc').orderBy('p.id') : pageRows.orderBy('p.title').orderBy('p.id'),
+  )) as (SearchRow & { total: number | null })[];
   // Past the last page no row carries the total: count (only for a hand-made page number).
   const total = rows.length ? Number(rows[0]!.total) : offset > 0 ? (await counted().executeTakeFirstOrThrow()).n : 0;
   return { rows: rows.map(({ total: _, ...r }) => r as SearchRow), total };
