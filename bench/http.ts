@@ -110,7 +110,12 @@ export async function startServer(databaseUrl: string, runtime: 'built' | 'tsx' 
   }
   const args =
     runtime === 'built'
-      ? ['--max-old-space-size=256', '--max-semi-space-size=32', path.join(root, 'dist', 'bench', 'server.js')]
+      ? [
+          '--max-old-space-size=256',
+          '--max-semi-space-size=32',
+          '--no-allocation-site-pretenuring',
+          path.join(root, 'dist', 'bench', 'server.js'),
+        ]
       : ['--import', 'tsx', path.join(import.meta.dirname, 'server.ts')];
   const child = spawn(process.execPath, args, {
     env: {
