@@ -18,9 +18,13 @@ export async function reportRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Params: { id: string } }>('/feedback/:id/report', async (req, reply) => {
     const loaded = await loadRound(db, idParam(req.params.id));
     const viewer = guard(req, roundPermission(loaded));
-    await auditRead(db, actorOf(req), loaded, 'report');
     const { round } = loaded;
-    const { report, chart, framework } = await storedReportOf(db, round);
+    // Access is decided: the report is read while the read is audited (the entry is written either way, and the
+    // page fails if it cannot be).
+    const [, { report, chart, framework }] = await Promise.all([
+      auditRead(db, actorOf(req), loaded, 'report'),
+      storedReportOf(db, round),
+    ]);
     const subject = `${round.given_name} ${round.family_name}`;
     const view = presentReport(report);
     const lines = (l: typeof report.strengths) =>
