@@ -171,27 +171,30 @@ export async function feedbackSummary(db: Database, cohortId: number) {
   return { ...totals, comments: comments.map((c) => c.comment!) };
 }
 
+/** What a person sees of each of their applications (`a`) and its cohort (`c`), with their wait-list place. */
+export const bookingColumns = [
+  'a.id',
+  'a.cohort_id',
+  'a.status',
+  'a.manager_decision',
+  'a.funder_decision',
+  'a.applied_at',
+  'a.completed_on',
+  'a.outcome',
+  'c.name as cohort_name',
+  'c.programme_id',
+  'c.starts_on',
+  'c.ends_on',
+  sql<number | null>`CASE WHEN a.status = 'waitlisted' THEN (SELECT count(*)::int + 1 FROM cohort_applications w
+    WHERE w.cohort_id = a.cohort_id AND w.status = 'waitlisted' AND w.id < a.id) END`.as('waiting_position'),
+] as const;
+
 /** A person's own applications with their cohorts, newest first. */
 export async function bookingsOf(db: Database, personId: number) {
   return db
     .selectFrom('cohort_applications as a')
     .innerJoin('cohorts as c', 'c.id', 'a.cohort_id')
-    .select([
-      'a.id',
-      'a.cohort_id',
-      'a.status',
-      'a.manager_decision',
-      'a.funder_decision',
-      'a.applied_at',
-      'a.completed_on',
-      'a.outcome',
-      'c.name as cohort_name',
-      'c.programme_id',
-      'c.starts_on',
-      'c.ends_on',
-      sql<number | null>`CASE WHEN a.status = 'waitlisted' THEN (SELECT count(*)::int + 1 FROM cohort_applications w
-        WHERE w.cohort_id = a.cohort_id AND w.status = 'waitlisted' AND w.id < a.id) END`.as('waiting_position'),
-    ])
+    .select(bookingColumns)
     .where('a.person_id', '=', personId)
     .orderBy('a.applied_at', 'desc')
     .orderBy('a.id', 'desc')

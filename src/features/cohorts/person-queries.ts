@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { preparedQuery } from '../../db/prepared.ts';
+import { bookingColumns } from './completion-queries.ts';
 
 /** What the person and manager pages read: their applications, their approvals to give, interest. */
 
@@ -131,20 +132,7 @@ const bookingsPageQuery = preparedQuery(['personId'], (db, v) =>
       j.onRef('cert.application_id', '=', 'a.id').on('cert.revoked_at', 'is', null),
     )
     .select([
-      'a.id',
-      'a.cohort_id',
-      'a.status',
-      'a.manager_decision',
-      'a.funder_decision',
-      'a.applied_at',
-      'a.completed_on',
-      'a.outcome',
-      'c.name as cohort_name',
-      'c.programme_id',
-      'c.starts_on',
-      'c.ends_on',
-      sql<number | null>`CASE WHEN a.status = 'waitlisted' THEN (SELECT count(*)::int + 1 FROM cohort_applications w
-        WHERE w.cohort_id = a.cohort_id AND w.status = 'waitlisted' AND w.id < a.id) END`.as('waiting_position'),
+      ...bookingColumns,
       'cert.code as certificate',
       sql<boolean>`EXISTS (SELECT 1 FROM cohort_feedback f WHERE f.application_id = a.id)`.as('feedback_given'),
     ])
