@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { ApplicationStatus, CohortNoticeKind, Decision } from '../../db/schema.ts';
+import { liveStatuses } from './cohorts.ts';
 
 /**
  * The SQL of booking. Every change to a cohort's places runs in one transaction that first locks the cohort row
@@ -69,7 +70,7 @@ export async function liveApplicationOf(db: Database, cohortId: number, personId
     .select(['id', 'status'])
     .where('cohort_id', '=', cohortId)
     .where('person_id', '=', personId)
-    .where('status', 'in', ['awaiting_approval', 'confirmed', 'waitlisted'])
+    .where('status', 'in', liveStatuses)
     .executeTakeFirst();
 }
 

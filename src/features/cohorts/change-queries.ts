@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { type SessionSnapshot, snapshotOf } from './changes.ts';
+import { liveStatuses } from './cohorts.ts';
 import { sessionsOf } from './queries.ts';
 
 /** The SQL of session changes: recording them with the edit, the job that emails them, and the booking page. */
@@ -80,7 +81,7 @@ export async function changeRecipients(trx: Database, cohortId: number, uptoAppl
     .select(['a.id', 'a.status', 'p.email', 'c.name as cohort_name', 'c.programme_id'])
     .where('a.cohort_id', '=', cohortId)
     .where('c.status', '=', 'open')
-    .where('a.status', 'in', ['awaiting_approval', 'confirmed', 'waitlisted'])
+    .where('a.status', 'in', liveStatuses)
     .where('a.completed_on', 'is', null)
     .where('a.id', '<=', uptoApplicationId)
     .orderBy('a.id')
@@ -102,17 +103,4 @@ export async function markPeopleSent(trx: Database, changeId: number, applicatio
 export async function markChangesNotified(trx: Database, ids: number[], at: Date) {
   if (!ids.length) return;
   await trx.updateTable('cohort_changes').set({ notified_at: at }).where('id', 'in', ids).execute();
-}
-
-/** The changes of these cohorts, oldest first, for the booking page (a person's handful of live bookings). */
-export async function changesOfCohorts(db: Database, cohortIds: number[]) {
-  if (!cohortIds.length) return [];
-  return db
-    .selectFrom('cohort_changes')
-    .select(['id', 'cohort_id', 'changed_at', 'applications_upto', 'sessions_before', 'sessions_after'])
-    .where('cohort_id', 'in', cohortIds)
-    .orderBy('cohort_id')
-    .orderBy('id')
-    .limit(2000)
-    .execute();
 }

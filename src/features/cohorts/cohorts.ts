@@ -56,7 +56,9 @@ const settled = (d: Decision) => d === 'approved' || d === 'not_required';
 export const approved = (d: Decisions) => settled(d.manager_decision) && settled(d.funder_decision);
 
 export const holdsPlace = (s: ApplicationStatus) => s === 'awaiting_approval' || s === 'confirmed';
-export const isLive = (s: ApplicationStatus) => holdsPlace(s) || s === 'waitlisted';
+/** The statuses of an application still in play: holding a place or waiting for one. */
+export const liveStatuses: readonly ApplicationStatus[] = ['awaiting_approval', 'confirmed', 'waitlisted'];
+export const isLive = (s: ApplicationStatus) => liveStatuses.includes(s);
 
 /** The status of an application that has (or has just been given) a place. */
 export const withPlace = (d: Decisions): ApplicationStatus => (approved(d) ? 'confirmed' : 'awaiting_approval');

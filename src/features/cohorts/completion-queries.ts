@@ -138,16 +138,6 @@ export async function insertFeedback(
   return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
-export async function feedbackGiven(db: Database, applicationIds: number[]): Promise<Set<number>> {
-  if (!applicationIds.length) return new Set();
-  const rows = await db
-    .selectFrom('cohort_feedback')
-    .select('application_id')
-    .where('application_id', 'in', applicationIds)
-    .execute();
-  return new Set(rows.map((r) => r.application_id));
-}
-
 /** Feedback of a cohort in aggregate: the page decides what may be shown (disclosure control). */
 export async function feedbackSummary(db: Database, cohortId: number) {
   const totals = await db

@@ -35,7 +35,11 @@ export async function meRoutes(app: FastifyInstance, ctx: AppContext) {
     );
     // Someone who missed the email still sees that the sessions changed since they applied, and when.
     const changes = new Map<number, ChangeRow[]>();
-    for (const c of changeRows) changes.set(c.cohort_id, [...(changes.get(c.cohort_id) ?? []), c]);
+    for (const c of changeRows) {
+      const list = changes.get(c.cohort_id);
+      if (list) list.push(c);
+      else changes.set(c.cohort_id, [c]);
+    }
     return reply.render(`${views}/my-bookings.njk`, {
       title: 'Your bookings',
       breadcrumbs: [{ href: '/', text: 'Home' }],

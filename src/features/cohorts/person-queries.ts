@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { preparedQuery } from '../../db/prepared.ts';
+import { liveStatuses } from './cohorts.ts';
 import { bookingColumns } from './completion-queries.ts';
 
 /** What the person and manager pages read: their applications, their approvals to give, interest. */
@@ -12,7 +13,7 @@ export async function liveApplicationsOf(db: Database, personId: number, cohortI
     .select(['id', 'cohort_id', 'status'])
     .where('person_id', '=', personId)
     .where('cohort_id', 'in', cohortIds)
-    .where('status', 'in', ['awaiting_approval', 'confirmed', 'waitlisted'])
+    .where('status', 'in', liveStatuses)
     .execute();
 }
 
@@ -105,23 +106,11 @@ export async function interestCount(db: Database, programmeId: number): Promise<
   return row.n;
 }
 
-export async function interestsOf(db: Database, personId: number) {
-  return db
-    .selectFrom('programme_interest')
-    .select(['programme_id', 'registered_at'])
-    .where('person_id', '=', personId)
-    .orderBy('registered_at', 'desc')
-    .limit(200)
-    .execute();
-}
-
 /*
  * The learner's bookings page, in three statements that depend only on the person, each compiled once and run as
  * a named prepared statement (src/db/prepared.ts): at national scale their planning cost more than running them,
  * and the page used to take six round trips (bookings, interest, certificates, feedback, changes) one after another.
  */
-
-const live = sql<boolean>`a.status IN ('awaiting_approval', 'confirmed', 'waitlisted')`;
 
 /** A person's applications, newest first, with their wait-list place, certificate (unless withdrawn) and feedback. */
 const bookingsPageQuery = preparedQuery(['personId'], (db, v) =>
@@ -164,7 +153,7 @@ const changesPageQuery = preparedQuery(['personId'], (db, v) =>
         .onRef('a.cohort_id', '=', 'ch.cohort_id')
         .onRef('ch.applications_upto', '>=', 'a.id')
         .on(sql<boolean>`a.person_id = ${v.personId}`)
-        .on(live)
+        .on('a.status', 'in', liveStatuses)
         .on('a.completed_on', 'is', null),
     )
     .select([

@@ -1,4 +1,5 @@
 import type { Deps } from '../../deps.ts';
+import { formatDate } from '../../web/nunjucks.ts';
 import { decisionLabels, statusLabels } from './cohorts.ts';
 
 /** How cohort pages show dates, times, places and statuses. */
@@ -9,7 +10,6 @@ export const todayOf = (deps: Pick<Deps, 'clock'>) => deps.clock.now().toISOStri
 
 // Formatters are made once: making one per call (toLocaleDateString) cost about 0.1 ms each, a millisecond on a
 // learner's bookings page.
-const dayFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 const timeFormat = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' });
 const sessionDayFormat = new Intl.DateTimeFormat('en-GB', {
   weekday: 'long',
@@ -19,8 +19,7 @@ const sessionDayFormat = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/London',
 });
 
-export const dayText = (iso: string | null) =>
-  iso ? dayFormat.format(new Date(`${iso}T12:00:00Z`)) : 'Dates to be confirmed';
+export const dayText = (iso: string | null) => (iso ? formatDate(iso) : 'Dates to be confirmed');
 
 export const timeText = (d: Date) => timeFormat.format(d);
 

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { CohortStatus } from '../../db/schema.ts';
+import { liveStatuses } from './cohorts.ts';
 
 /** Cohorts and their sessions: reads and the provider's writes. Booking is in booking-queries.ts. */
 
@@ -181,7 +182,7 @@ export async function cohortRegister(db: Database, cohortId: number) {
       'o.name as organisation_name',
     ])
     .where('a.cohort_id', '=', cohortId)
-    .where('a.status', 'in', ['awaiting_approval', 'confirmed', 'waitlisted'])
+    .where('a.status', 'in', liveStatuses)
     .orderBy(sql`CASE a.status WHEN 'waitlisted' THEN 1 ELSE 0 END`)
     .orderBy('a.id')
     .limit(10_000)
