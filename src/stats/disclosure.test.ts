@@ -62,6 +62,71 @@ describe('suppressTable', () => {
       expect(n === 0 || n >= 2).toBe(true);
     }
   });
+  it('hides the same cells as visiting every row and column in every pass, on random tables', () => {
+    // The rule as first written: all rows, then all columns, again and again until a pass hides nothing; in each
+    // line, while a cell is hidden and fewer than two are or they hold fewer than the minimum, hide the smallest
+    // shown non-zero cell (the first of equal ones). suppressTable visits only lines that lost a cell since.
+    const reference = (table: number[][], minimum: number): boolean[][] => {
+      const grid = table.map((r) => r.map((n) => ({ n, suppressed: n > 0 && n < minimum })));
+      const columns = grid[0]!.map((_, j) => grid.map((r) => r[j]!));
+      const protectLine = (line: { n: number; suppressed: boolean }[]) => {
+        if (line.reduce((s, c) => s + c.n, 0) < minimum) {
+          for (const c of line) if (c.n > 0) c.suppressed = true;
+          return;
+        }
+        const hidden = () => line.filter((c) => c.suppressed);
+        while (hidden().length > 0 && (hidden().length < 2 || hidden().reduce((s, c) => s + c.n, 0) < minimum)) {
+          const next = line.filter((c) => !c.suppressed && c.n > 0).sort((a, b) => a.n - b.n)[0];
+          if (!next) break;
+          next.suppressed = true;
+        }
+      };
+      let changed = true;
+      while (changed) {
+        const before = JSON.stringify(grid);
+        for (const line of [...grid, ...columns]) protectLine(line);
+        changed = JSON.stringify(grid) !== before;
+      }
+      return grid.map((r) => r.map((c) => c.suppressed));
+    };
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    let tablesWithHiding = 0;
+    for (let t = 0; t < 300; t++) {
+      const rows = 1 + Math.floor(random() * 12);
+      const width = 1 + Math.floor(random() * 5);
+      // Mostly small counts, so that many tables need secondary suppression.
+      const table = Array.from({ length: rows }, () =>
+        Array.from({ length: width }, () => (random() < 0.2 ? 0 : Math.floor(random() * (random() < 0.5 ? 12 : 60)))),
+      );
+      const got = suppressTable(
+        table.map((r) => r.map((n) => ({ n }))),
+        8,
+      ).map((r) => r.map((c) => c.suppressed));
+      expect(got, JSON.stringify(table)).toEqual(reference(table, 8));
+      if (got.some((r) => r.some(Boolean))) tablesWithHiding++;
+    }
+    expect(tablesWithHiding).toBeGreaterThan(100);
+  });
+
+  it("keeps the cells' own fields beside the flag", () => {
+    const out = suppressTable(
+      [
+        [
+          { n: 3, key: 'a' },
+          { n: 40, key: 'b' },
+        ],
+      ],
+      8,
+    );
+    expect(out[0]).toEqual([
+      { n: 3, key: 'a', suppressed: true },
+      { n: 40, key: 'b', suppressed: true },
+    ]);
+  });
 });
 
 describe('relative likelihood (WRES indicator 2 arithmetic)', () => {

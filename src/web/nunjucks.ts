@@ -25,7 +25,7 @@ export function createNunjucks(opts: { watch?: boolean } = {}) {
   );
   env.addFilter('date', (value: unknown, style: 'short' | 'long' = 'long') => formatDate(value, style));
   env.addFilter('number', (value: unknown) =>
-    typeof value === 'number' ? numberFormat.format(value) : value == null ? '' : String(value),
+    typeof value === 'number' ? formatCount(value) : value == null ? '' : String(value),
   );
   env.addGlobal('withQuery', (base: string, query: Record<string, unknown>) => {
     const params = new URLSearchParams();
@@ -40,6 +40,19 @@ export type Nunjucks = ReturnType<typeof createNunjucks>;
 
 // One formatter for every page: toLocaleString builds a new one on each call, which showed in page render times.
 const numberFormat = new Intl.NumberFormat('en-GB');
+
+/**
+ * A number as the pages show it (12,345; 0.5). Whole numbers, nearly all of them counts, are grouped here in
+ * plain code: Intl's format costs about a microsecond a call, and a national table shows thousands of counts.
+ */
+export function formatCount(n: number): string {
+  if (!Number.isSafeInteger(n)) return numberFormat.format(n);
+  const digits = String(n < 0 ? -n : n);
+  if (digits.length <= 3) return n < 0 ? `-${digits}` : digits;
+  let out = digits.slice(0, digits.length % 3 || 3);
+  for (let i = out.length; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
+  return n < 0 ? `-${out}` : out;
+}
 
 const months = [
   'January',

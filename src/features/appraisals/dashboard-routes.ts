@@ -48,7 +48,9 @@ export function dashboardView(summary: Awaited<ReturnType<typeof readSummary>>, 
   const labelled = (d: string): StatusRow[] =>
     sortRows(
       d,
-      summary.status.filter((r) => r.dimension === d).map((r) => ({ ...r, label: dimensionLabel(d, r.key, r.label) })),
+      summary.status
+        .filter((r) => r.dimension === d)
+        .map((r) => Object.assign({}, r, { label: dimensionLabel(d, r.key, r.label) })),
     );
   const ratings = disclosedRatings(summary.ratings, minimum);
   const chartable = ratings.shares.filter((s) => s.value !== null);
