@@ -12,6 +12,11 @@ declare module 'fastify' {
   interface FastifyReply {
     /** Render a nunjucks view inside the NHS layout, with the viewer, navigation, CSRF token and CSP nonce. */
     render(template: string, context?: Record<string, unknown>, status?: number): FastifyReply;
+    /**
+     * Render a view on its own, as HTML to place in a page: only `context` reaches it (no viewer, CSRF token or
+     * nonce), so what it renders may be kept and shown to others. Pages place it with `{{ body | safe }}`.
+     */
+    renderFragment(template: string, context: Record<string, unknown>): string;
   }
 }
 
@@ -65,6 +70,9 @@ async function renderPlugin(app: FastifyInstance, opts: { nunjucks: Nunjucks; de
     });
     return this.code(status).type('text/html; charset=utf-8').send(html);
   });
+  app.decorateReply('renderFragment', (template: string, context: Record<string, unknown>) =>
+    opts.nunjucks.render(template, context),
+  );
 }
 
 export default fp(renderPlugin, { name: 'leadwell-render', dependencies: ['leadwell-session'] });

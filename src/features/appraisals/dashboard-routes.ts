@@ -17,7 +17,7 @@ import {
 } from './dashboard.ts';
 import { todayOf, views } from './present.ts';
 import { overdueAppraisals } from './queries.ts';
-import { readSummary, readTeams, type StatusRow } from './summary-queries.ts';
+import { readSummary, readTeams, type StatusRow, summaryStamp } from './summary-queries.ts';
 
 const OVERDUE_PAGE = 50;
 
@@ -186,19 +186,34 @@ export async function dashboardRoutes(app: FastifyInstance, { deps }: AppContext
     },
   );
 
+  // An area's dashboard is the same for everyone who may see it and changes only when the summaries are refreshed:
+  // its content is rendered once per refresh (stamped with the refresh time of the area's total) and kept, one per
+  // area (England, 7 regions, 42 ICBs). England's is 150 KB of tables whose rendering was most of the page's cost.
+  // Each app instance keeps its own copy; a refresh changes the stamp, so none serves figures older than the
+  // database's.
+  const areaBodies = new Map<string, { stamp: number; body: string }>();
   const area = async (
     reply: import('fastify').FastifyReply,
     level: 'icb' | 'region' | 'nation',
     id: number,
     name: string,
-  ) =>
-    reply.render(`${views}/dashboard.njk`, {
+  ) => {
+    const key = `${level}:${id}`;
+    const stamp = (await summaryStamp(db, level, id))?.getTime();
+    const kept = areaBodies.get(key);
+    let body = kept && stamp !== undefined && kept.stamp === stamp ? kept.body : undefined;
+    if (body === undefined) {
+      const view = dashboardView(await readSummary(db, level, id), minimum, ['organisation', 'band', 'staff_group']);
+      body = reply.renderFragment(`${views}/dashboard-body.njk`, { areaName: name, level, view });
+      // Kept only when the figures are those of the refresh the stamp names (one may have landed in between).
+      if (stamp !== undefined && view.refreshedAt?.getTime() === stamp) areaBodies.set(key, { stamp, body });
+    }
+    return reply.render(`${views}/area-dashboard.njk`, {
       title: `Appraisals in ${name}`,
       breadcrumbs: [{ href: '/appraisals', text: 'Appraisals' }],
-      areaName: name,
-      level,
-      view: dashboardView(await readSummary(db, level, id), minimum, ['organisation', 'band', 'staff_group']),
+      body,
     });
+  };
 
   app.get<{ Params: { code: string } }>('/appraisals/areas/:code', async (req, reply) => {
     const org = await orgOr404(req.params.code);

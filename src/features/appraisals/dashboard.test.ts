@@ -181,4 +181,34 @@ describe('the appraisal dashboard', () => {
     expect((await staff.get(`/api/v1/organisations/${trust.code}/appraisal-status`)).statusCode).toBe(403);
     expect((await admin.get('/api/v1/organisations/NOPE1/appraisal-status')).statusCode).toBe(404);
   });
+
+  // Runs last: it changes the figures.
+  it('keeps an area’s page until the next refresh, which shows the new figures at once', async () => {
+    const national = await signedIn(
+      ctx,
+      (await makeAccount(db, { grants: [{ role: 'national_admin', orgId: null }] })).id,
+    );
+    const main = (html: string) => html.slice(html.indexOf('<main'), html.indexOf('</main>'));
+    const signed = (html: string) => /Signed and locked\s*<\/dt>\s*<dd[^>]*>\s*([^<]*?)\s*</.exec(html)?.[1];
+    const first = await national.get('/appraisals/england');
+    expect(first.statusCode).toBe(200);
+    expect(signed(first.body)).toBe('33 (94.3%)');
+    const again = await national.get('/appraisals/england');
+    expect(main(again.body)).toBe(main(first.body));
+    // The page around the kept content is still each viewer's own: a regional lead is refused England.
+    const regional = await signedIn(
+      ctx,
+      (await makeAccount(db, { grants: [{ role: 'regional_lead', orgId: region.id }] })).id,
+    );
+    expect((await regional.get('/appraisals/england')).statusCode).toBe(403);
+    // The last two appraisals are signed; until the refresh the page keeps the refreshed figures, then moves on.
+    await sql`UPDATE appraisals SET status = 'locked', locked_at = now(), overall_rating = 'strong'
+               WHERE status <> 'locked' AND cycle_id IN (SELECT id FROM appraisal_cycles WHERE organisation_id = ${trust.id})`.execute(
+      db,
+    );
+    expect(signed((await national.get('/appraisals/england')).body)).toBe('33 (94.3%)');
+    await refreshAppraisalSummaries(db, '2026-11-26', [trust.id]);
+    expect(signed((await national.get('/appraisals/england')).body)).toBe('35 (100.0%)');
+    expect(signed((await regional.get(`/appraisals/areas/${region.code}`)).body)).toBe('35 (100.0%)');
+  });
 });

@@ -214,6 +214,18 @@ export async function readSummary(
   return { status: status as StatusRow[], ratings };
 }
 
+/** When an area's summary was last refreshed (the time on its total), or null when it has none. */
+export async function summaryStamp(db: Db, level: AppraisalSummaryLevel, areaId: number): Promise<Date | null> {
+  const row = await db
+    .selectFrom('appraisal_status_summary')
+    .select('refreshed_at')
+    .where('level', '=', level)
+    .where('area_id', '=', areaId)
+    .where('dimension', '=', 'total')
+    .executeTakeFirst();
+  return row?.refreshed_at ?? null;
+}
+
 export async function readTeams(db: Db, organisationId: number, directorate: string): Promise<StatusRow[]> {
   const rows = await db
     .selectFrom('appraisal_status_summary')
