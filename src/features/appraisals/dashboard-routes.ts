@@ -191,7 +191,7 @@ export async function dashboardRoutes(app: FastifyInstance, { deps }: AppContext
   // area (England, 7 regions, 42 ICBs). England's is 150 KB of tables whose rendering was most of the page's cost.
   // Each app instance keeps its own copy; a refresh changes the stamp, so none serves figures older than the
   // database's.
-  const areaBodies = new Map<string, { stamp: number; body: string }>();
+  const areaBodies = new Map<string, { stamp: number; name: string; body: string }>();
   const area = async (
     reply: import('fastify').FastifyReply,
     level: 'icb' | 'region' | 'nation',
@@ -201,12 +201,13 @@ export async function dashboardRoutes(app: FastifyInstance, { deps }: AppContext
     const key = `${level}:${id}`;
     const stamp = (await summaryStamp(db, level, id))?.getTime();
     const kept = areaBodies.get(key);
-    let body = kept && stamp !== undefined && kept.stamp === stamp ? kept.body : undefined;
+    // An area renamed by an ODS import shows its new name at once, not at the next refresh.
+    let body = kept && stamp !== undefined && kept.stamp === stamp && kept.name === name ? kept.body : undefined;
     if (body === undefined) {
       const view = dashboardView(await readSummary(db, level, id), minimum, ['organisation', 'band', 'staff_group']);
       body = reply.renderFragment(`${views}/dashboard-body.njk`, { areaName: name, level, view });
       // Kept only when the figures are those of the refresh the stamp names (one may have landed in between).
-      if (stamp !== undefined && view.refreshedAt?.getTime() === stamp) areaBodies.set(key, { stamp, body });
+      if (stamp !== undefined && view.refreshedAt?.getTime() === stamp) areaBodies.set(key, { stamp, name, body });
     }
     return reply.render(`${views}/area-dashboard.njk`, {
       title: `Appraisals in ${name}`,

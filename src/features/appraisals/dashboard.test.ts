@@ -210,5 +210,15 @@ describe('the appraisal dashboard', () => {
     await refreshAppraisalSummaries(db, '2026-11-26', [trust.id]);
     expect(signed((await national.get('/appraisals/england')).body)).toBe('35 (100.0%)');
     expect(signed((await regional.get(`/appraisals/areas/${region.code}`)).body)).toBe('35 (100.0%)');
+    // A renamed area shows its new name without waiting for a refresh.
+    expect((await national.get(`/appraisals/areas/${icb.code}`)).body).toContain(`<h1>Appraisals in ${icb.name}</h1>`);
+    await db
+      .updateTable('organisations')
+      .set({ name: 'Renamed Integrated Care Board' })
+      .where('id', '=', icb.id)
+      .execute();
+    expect((await national.get(`/appraisals/areas/${icb.code}`)).body).toContain(
+      '<h1>Appraisals in Renamed Integrated Care Board</h1>',
+    );
   });
 });
