@@ -86,25 +86,24 @@ export function suppressTable<T extends Cell>(rows: readonly (readonly T[])[], m
   // Rows, then columns, in passes until nothing changes. A line that nothing has touched since it was last
   // protected would hide nothing, so only lines that lost a cell to a crossing line are visited again: the same
   // cells end up hidden as when every line is visited in every pass (a national table has hundreds of rows).
-  const rowDirty = grid.map(() => true);
-  const columnDirty = columns.map(() => true);
+  // A side's lines, which of them to visit, and which coordinate of a cell (row, column) names its line there.
+  const rowSide = { lines: grid, dirty: grid.map(() => true), at: 0 };
+  const columnSide = { lines: columns, dirty: columns.map(() => true), at: 1 };
+  const sides = [
+    { side: rowSide, crossing: columnSide },
+    { side: columnSide, crossing: rowSide },
+  ];
   let changed = true;
   while (changed) {
     changed = false;
-    for (let i = 0; i < grid.length; i++) {
-      if (!rowDirty[i]) continue;
-      rowDirty[i] = false;
-      for (const c of protect(grid[i]!, minimum)) {
-        columnDirty[place.get(c)![1]] = true;
-        changed = true;
-      }
-    }
-    for (let j = 0; j < columns.length; j++) {
-      if (!columnDirty[j]) continue;
-      columnDirty[j] = false;
-      for (const c of protect(columns[j]!, minimum)) {
-        rowDirty[place.get(c)![0]] = true;
-        changed = true;
+    for (const { side, crossing } of sides) {
+      for (let k = 0; k < side.lines.length; k++) {
+        if (!side.dirty[k]) continue;
+        side.dirty[k] = false;
+        for (const c of protect(side.lines[k]!, minimum)) {
+          crossing.dirty[place.get(c)![crossing.at]] = true;
+          changed = true;
+        }
       }
     }
   }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../feature.ts';
 import { authorise, developmentScope } from '../../plugins/access.ts';
+import { memoChart } from '../../web/chart-memo.ts';
 import { barChart } from '../../web/charts.ts';
 import { guard, HttpError, notFound } from '../../web/http.ts';
 import { findOrganisation, type OrgDetail } from '../organisations/queries.ts';
@@ -28,19 +29,8 @@ const dimensionTitles: Record<string, string> = {
   staff_group: 'Completion by staff group',
 };
 
-// Charts are drawn from a handful of figures that change only when the summaries are refreshed: the same figures
-// give the same SVG, so the last few hundred are kept rather than drawn again for every request.
-const charts = new Map<string, string>();
-function ratingsChart(...args: Parameters<typeof barChart>): string {
-  const key = JSON.stringify(args[0]);
-  let svg = charts.get(key);
-  if (!svg) {
-    svg = barChart(...args);
-    if (charts.size >= 500) charts.delete(charts.keys().next().value!);
-    charts.set(key, svg);
-  }
-  return svg;
-}
+// Drawn once per set of figures (and wording), through the shared chart memo.
+const ratingsChart = (...args: Parameters<typeof barChart>): string => memoChart(args, () => barChart(...args));
 
 /** The dashboard's figures from the summary rows of one area, under disclosure control. */
 export function dashboardView(summary: Awaited<ReturnType<typeof readSummary>>, minimum: number, dims: string[]) {

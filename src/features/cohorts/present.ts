@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps.ts';
-import { formatDate } from '../../web/nunjucks.ts';
+import { formatCount, formatDate } from '../../web/nunjucks.ts';
 import { decisionLabels, statusLabels } from './cohorts.ts';
 
 /** How cohort pages show dates, times, places and statuses. */
@@ -59,7 +59,7 @@ export const decisionText = (d: keyof typeof decisionLabels) => decisionLabels[d
 
 /** A figure about people that disclosure control may hide: "*" with the reason on the page. */
 export const shown = (n: number | null | undefined, suppressed: boolean) =>
-  suppressed || n === null || n === undefined ? '*' : n.toLocaleString('en-GB');
+  suppressed || n === null || n === undefined ? '*' : formatCount(n);
 
 export const oneDecimal = (n: number | null) =>
   n === null ? '*' : n.toLocaleString('en-GB', { maximumFractionDigits: 1, minimumFractionDigits: 1 });

@@ -1,6 +1,7 @@
 import type { ManagementLevel } from '../../db/schema.ts';
 import { type Disclosed, suppressPartition } from '../../stats/disclosure.ts';
 import { barChart } from '../../web/charts.ts';
+import { formatCount } from '../../web/nunjucks.ts';
 import { levelLabels } from '../catalogue/catalogue.ts';
 import { staffGroups } from '../catalogue/eligibility.ts';
 
@@ -24,7 +25,7 @@ export interface Figures {
   wait_p90: string | null;
 }
 
-const count = (n: number | null, hidden: boolean) => (hidden ? '*' : (n ?? 0).toLocaleString('en-GB'));
+const count = (n: number | null, hidden: boolean) => (hidden ? '*' : formatCount(n ?? 0));
 const days = (v: string | null, n: number | null, min: number) =>
   v === null || (n ?? 0) < min ? '*' : `${Number(v).toLocaleString('en-GB', { maximumFractionDigits: 0 })}`;
 

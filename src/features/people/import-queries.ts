@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { stagingColumns, type TeamPairs } from './import-file.ts';
+import { personDetails } from './people.ts';
 
 /*
  * The SQL of the staff import, part one: staging and checks. Everything runs on one connection inside
@@ -125,18 +126,6 @@ export async function outsideReportingLines(db: Database, organisationId: number
   return new Map(rows.map((r) => [r.asg, r.manager]));
 }
 
-/** The person's columns that a match keeps (as cur_<column>) to find changes later. */
-const personFields = [
-  'staff_number',
-  'given_name',
-  'family_name',
-  'email',
-  'ethnicity',
-  'disability',
-  'sex',
-  'age_band',
-];
-
 /**
  * Match each valid row to its assignment (by organisation and assignment number) and person (by employee
  * number; without one, the person who holds the assignment already), keeping what both hold now so that
@@ -145,8 +134,9 @@ const personFields = [
  * Returns what the rows matched, for the steps after it to skip what they have no work for.
  */
 export async function matchRows(db: Database, ctx: ImportContext): Promise<MatchSummary> {
+  // What the matched person holds now, as cur_<column>, to find changes later.
   const personNow = (from: string) =>
-    sql.join(personFields.map((c) => sql`${sql.ref(`${from}.${c}`)} AS ${sql.ref(`cur_${c}`)}`));
+    sql.join(personDetails.map((c) => sql`${sql.ref(`${from}.${c}`)} AS ${sql.ref(`cur_${c}`)}`));
   await sql`
     CREATE TEMP TABLE staff_match ON COMMIT DROP AS
     SELECT r.*,
@@ -185,7 +175,7 @@ export async function matchRows(db: Database, ctx: ImportContext): Promise<Match
   if (summary.toHolders > 0) {
     const { numAffectedRows } = await sql`
       UPDATE staff_match m SET matched_person_id = h.id,
-             ${sql.join(personFields.map((c) => sql`${sql.ref(`cur_${c}`)} = ${sql.ref(`h.${c}`)}`))}
+             ${sql.join(personDetails.map((c) => sql`${sql.ref(`cur_${c}`)} = ${sql.ref(`h.${c}`)}`))}
         FROM people h
        WHERE m.matched_person_id IS NULL AND h.id = m.holder_id
          AND (m.staff_number IS NULL OR h.staff_number IS NULL)

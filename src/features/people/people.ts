@@ -1,5 +1,17 @@
 import type { Band } from '../../db/schema.ts';
 
+/** A person's own details, beside their id: what a person's record shows and a staff import matches and writes. */
+export const personDetails = [
+  'staff_number',
+  'given_name',
+  'family_name',
+  'email',
+  'ethnicity',
+  'disability',
+  'sex',
+  'age_band',
+] as const;
+
 /** NHS Data Dictionary staff groups, stored by code on assignments. */
 export const staffGroups: Record<string, string> = {
   '01': 'Medical and Dental',

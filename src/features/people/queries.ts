@@ -2,6 +2,7 @@ import { type ExpressionBuilder, sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { personScope, type Viewer } from '../../plugins/access.ts';
+import { personDetails } from './people.ts';
 import { familyKey, givenKey } from './search-queries.ts';
 
 type PeopleEB = ExpressionBuilder<DB & { p: DB['people'] }, 'p'>;
@@ -9,18 +10,7 @@ type PeopleEB = ExpressionBuilder<DB & { p: DB['people'] }, 'p'>;
 export async function findPerson(db: Database, id: number) {
   return db
     .selectFrom('people')
-    .select([
-      'id',
-      'staff_number',
-      'given_name',
-      'family_name',
-      'email',
-      'ethnicity',
-      'disability',
-      'sex',
-      'age_band',
-      'updated_at',
-    ])
+    .select(['id', ...personDetails, 'updated_at'])
     .where('id', '=', id)
     .executeTakeFirst();
 }

@@ -1,6 +1,7 @@
 import type { Deps } from '../../deps.ts';
 import { spcChart, spcSummary } from '../../stats/spc-chart.ts';
 import { memoChart } from '../../web/chart-memo.ts';
+import { formatCount } from '../../web/nunjucks.ts';
 import type { OrgDetail } from '../organisations/queries.ts';
 import { type Aggregate, categories, categoryLabels, roundName } from './pulse.ts';
 import { type AreaLevel, areaNames, closedSums } from './queries.ts';
@@ -15,7 +16,6 @@ const TREND_MONTHS = 24;
 // Formatters built once: toLocaleString with options builds a new Intl formatter on every call.
 const hoursFormat = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 const percentFormat = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 });
-const countFormat = new Intl.NumberFormat('en-GB');
 const monthFormat = new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' });
 export const hoursText = (n: number) => hoursFormat.format(n);
 export const percentText = (n: number) => `${percentFormat.format(n * 100)}%`;
@@ -111,9 +111,7 @@ export function showResults(r: PulseResults) {
       return {
         name: named?.name ?? `Other organisations in ${area.name}`,
         code: named?.code,
-        responses: c.aggregate.suppressed
-          ? `Fewer than ${minimum} or hidden`
-          : countFormat.format(c.aggregate.responses),
+        responses: c.aggregate.suppressed ? `Fewer than ${minimum} or hidden` : formatCount(c.aggregate.responses),
         upward: cell(c.aggregate, (a) => hoursText(a.means!.upward)),
         total: cell(c.aggregate, (a) => hoursText(a.meanTotal!)),
         share: cell(c.aggregate, (a) => percentText(a.upwardShare!)),
@@ -146,7 +144,7 @@ export function showResults(r: PulseResults) {
     },
     trendRows: results.trend.map((t) => [
       monthLabel(t.opensOn),
-      t.aggregate.suppressed ? `Fewer than ${minimum}` : countFormat.format(t.aggregate.responses),
+      t.aggregate.suppressed ? `Fewer than ${minimum}` : formatCount(t.aggregate.responses),
       cell(t.aggregate, (a) => hoursText(a.means!.upward)),
       cell(t.aggregate, (a) => percentText(a.upwardShare!)),
     ]),
