@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeHierarchy } from '../../../test/factories.ts';
 import { testDeps } from '../../../test/helpers.ts';
@@ -277,6 +278,35 @@ describe('leadwell import staff', async () => {
       .select(['status', 'error_count'])
       .executeTakeFirstOrThrow();
     expect(record).toEqual({ status: 'rejected', error_count: 1 });
+  });
+
+  it('counts a large batch of new people before writing their assignments', async () => {
+    // Each assignment's foreign-key check looks its person up by id, planned on people's statistics; a table
+    // recorded as far smaller than it now is can be planned onto an index that holds id third (see
+    // writePeople). ANALYZE updates the row count in place, so even a dry run leaves it behind.
+    const reltuples = async () =>
+      (
+        await db
+          .selectFrom('pg_class' as never)
+          .select(sql<number>`reltuples::float8`.as('n'))
+          .where(sql<boolean>`oid = 'people'::regclass`)
+          .executeTakeFirstOrThrow()
+      ).n;
+    const peopleBefore = await db
+      .selectFrom('people')
+      .select(db.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(await reltuples()).toBeLessThan(1200);
+    const rows = Array.from(
+      { length: 1200 },
+      (_, i) => `${9000 + i}-1,${90000 + i},Bulk,Person${i},,Porter,Estates,09,Band 2,1,,01/04/2024,,,`,
+    );
+    const res = await run([await file('bulk.csv', [header, ...rows])], { org: org.code, 'dry-run': true });
+    expect(res.out).toContain('Checked (dry run, nothing changed)');
+    expect(await reltuples()).toBeGreaterThanOrEqual(1200);
+    expect(await db.selectFrom('people').select(db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).toEqual(
+      peopleBefore,
+    );
   });
 
   it('explains wrong usage', async () => {

@@ -118,7 +118,7 @@ export async function importStaff(deps: Deps, req: ImportRequest): Promise<Impor
         'plan',
         async () => (plan = await planRows(db, ctx, present, { today, match: existing.match!, ...existing.lists })),
       ],
-      ['people', () => writePeople(db, present, plan)],
+      ['people', () => writePeople(db, ctx, present, plan)],
       ['assignments', () => writeAssignments(db, req.organisation.id, present, plan)],
       [
         'leavers',
