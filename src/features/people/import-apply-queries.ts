@@ -155,7 +155,7 @@ const outgrows = (added: number, estimated: number) => added > 0.2 * estimated +
  * Insert new people; update those whose details differ, judged on each person's primary row. Columns
  * absent from the file are left alone.
  */
-export async function writePeople(db: Database, ctx: ImportContext, present: Present, plan: Plan): Promise<void> {
+export async function writePeople(db: Database, present: Present, plan: Plan): Promise<void> {
   const cols = personColumns(present);
   if (plan.newPeople > 0) {
     await sql`
@@ -163,12 +163,6 @@ export async function writePeople(db: Database, ctx: ImportContext, present: Pre
       SELECT DISTINCT ON (p.person_id) p.person_id, ${sql.join(cols.map((c) => c.value))}
         FROM ${planned(sql`p.person_new`)} ${primaryRow}
     `.execute(db);
-    // Each new assignment's foreign key looks its person up by id, planned on people's statistics. On a table
-    // recorded as empty (all its rows deleted, then vacuumed) every index costs the same, and the planner
-    // has picked the name-order index, which holds id third: a scan of the whole index per assignment (35 s
-    // for 20,000 rows instead of 1 s, growing with the square of the rows). Counting the new rows now (ANALYZE sees this transaction's own rows) keeps
-    // those look-ups on the primary key.
-    if (outgrows(plan.newPeople, ctx.peopleRows)) await sql`ANALYZE people (id)`.execute(db);
   }
   await sql`CREATE TEMP TABLE staff_person_changes (id bigint PRIMARY KEY) ON COMMIT DROP`.execute(db);
   if (plan.rowsWithPersonChanges === 0) return;
@@ -184,6 +178,20 @@ export async function writePeople(db: Database, ctx: ImportContext, present: Pre
   await sql`
     UPDATE people x SET ${setFrom(cols, 'c')}, updated_at = now() FROM staff_person_values c WHERE x.id = c.id
   `.execute(db);
+}
+
+/**
+ * Count people again once a large batch of them is written, before their assignments are. Each new assignment's
+ * foreign key looks its person up by id, planned on people's statistics: on a table recorded as empty while its
+ * pages are not (its rows deleted and vacuumed, or autovacuum running while an import was still writing) every
+ * index costs the planner the same, and it has picked the name-order index, which holds id third: a scan of the
+ * whole index per assignment (9.7 s for 20,000 rows instead of 1.9 s, growing with the square of the rows).
+ * ANALYZE sees this transaction's own rows. It holds a lock on people until the import ends that only another
+ * ANALYZE, VACUUM or schema change waits for; it comes after every write to people, so the import never waits
+ * on another import's rows while holding it (two imports doing this wait in turn rather than deadlock).
+ */
+export async function countNewPeople(db: Database, ctx: ImportContext, plan: Plan): Promise<void> {
+  if (outgrows(plan.newPeople, ctx.peopleRows)) await sql`ANALYZE people (id)`.execute(db);
 }
 
 /** Insert new assignments, then update those that differ (new rows first: existing ones may now report to them). */

@@ -6,6 +6,7 @@ import type { Deps } from '../../deps.ts';
 import { hasRole, type Viewer } from '../../plugins/access.ts';
 import { audit } from '../../plugins/audit.ts';
 import {
+  countNewPeople,
   endMissingAssignments,
   outcomeCounts,
   type Plan,
@@ -118,7 +119,13 @@ export async function importStaff(deps: Deps, req: ImportRequest): Promise<Impor
         'plan',
         async () => (plan = await planRows(db, ctx, present, { today, match: existing.match!, ...existing.lists })),
       ],
-      ['people', () => writePeople(db, ctx, present, plan)],
+      [
+        'people',
+        async () => {
+          await writePeople(db, present, plan);
+          await countNewPeople(db, ctx, plan);
+        },
+      ],
       ['assignments', () => writeAssignments(db, req.organisation.id, present, plan)],
       [
         'leavers',
