@@ -12,6 +12,9 @@ export interface Worker {
 
 export class UnknownJobError extends Error {}
 
+/** PostgreSQL's admin_shutdown: "terminating connection due to administrator command". */
+const ADMIN_SHUTDOWN = '57P01';
+
 /** Run one job now, in this process, logging its summary and time. */
 export async function runJob(deps: Deps, job: Job, data: Record<string, unknown> = {}): Promise<string | undefined> {
   const started = Date.now();
@@ -49,7 +52,14 @@ export async function startWorker(
     application_name: 'leadwell-worker',
     schedule: opts.schedule ?? true,
   });
-  boss.on('error', (err) => deps.logger.error({ err }, 'job queue error'));
+  let stopping = false;
+  boss.on('error', (err: Error & { code?: string }) => {
+    // Once the queue is stopping, its connections may still be closing when the embedded database stops right
+    // after it, and the server tells each one it is terminating (57P01): expected at every shutdown, not an
+    // error. The same message while running means the database went away, and is.
+    if (stopping && err.code === ADMIN_SHUTDOWN) deps.logger.debug({ err }, 'job queue connection closed at shutdown');
+    else deps.logger.error({ err }, 'job queue error');
+  });
   await boss.start();
   for (const job of jobs) {
     await boss.createQueue(job.name);
@@ -71,6 +81,9 @@ export async function startWorker(
       findJob(jobs, name);
       return boss.send(name, data);
     },
-    stop: () => boss.stop({ graceful: true, timeout: 10_000 }),
+    stop: () => {
+      stopping = true;
+      return boss.stop({ graceful: true, timeout: 10_000 });
+    },
   };
 }
