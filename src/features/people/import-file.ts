@@ -1,6 +1,7 @@
 import { type Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import Papa from 'papaparse';
+import { decodeText } from '../../text.ts';
 import { CrossRowChecks } from './import-checks.ts';
 import { type ColumnMap, importFields, type MappingEntry, resolveColumns } from './import-mapping.ts';
 import { checkRow, type RowError, type StaffRow } from './import-values.ts';
@@ -134,7 +135,9 @@ export async function loadStaffFile(
       done();
     },
   });
-  await pipeline(source, Papa.parse(Papa.NODE_STREAM_INPUT, { skipEmptyLines: false }), encode, sink);
+  // Bytes become text before papaparse sees them: given bytes, it decodes each chunk on its own and breaks the
+  // characters split between chunks ("Zoë" became "Zo��" at a 64 KB boundary).
+  await pipeline(source, decodeText(), Papa.parse(Papa.NODE_STREAM_INPUT, { skipEmptyLines: false }), encode, sink);
   if (line === 0) result.errors.push({ line: 1, column: null, message: 'the file is empty' });
   else if (!stopped && result.rows === 0) {
     result.errors.push({ line: 2, column: null, message: 'the file has a header row but no staff' });

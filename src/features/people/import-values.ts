@@ -169,6 +169,14 @@ class RowContext {
       this.fail(field, `${fieldSpecs[field].label} contains a NUL character: is this a text CSV file?`);
       return null;
     }
+    // U+FFFD stands for bytes that were not UTF-8 in a file read as UTF-8 (src/text.ts): never a real name.
+    if (t.includes('\uFFFD')) {
+      this.fail(
+        field,
+        `${fieldSpecs[field].label} holds characters that could not be read: save the file as "CSV UTF-8" and try again`,
+      );
+      return null;
+    }
     return t;
   }
 }

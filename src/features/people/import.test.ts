@@ -1,12 +1,14 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeHierarchy } from '../../../test/factories.ts';
 import { testDeps } from '../../../test/helpers.ts';
 import type { CommandIO } from '../../command.ts';
 import { commands } from './commands.ts';
+import { importStaff } from './import.ts';
 
 const deps = await testDeps();
 const db = deps.db;
@@ -307,6 +309,51 @@ describe('leadwell import staff', async () => {
     expect(await db.selectFrom('people').select(db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).toEqual(
       peopleBefore,
     );
+  });
+
+  it('reads names whole: characters split between chunks, and files saved as Windows-1252', async () => {
+    const row = (n: number, given: string, family: string) =>
+      `${7000 + n}-1,${70000 + n},${given},${family},,Nurse,Ward 9,03,5,1,,01/04/2024,,,`;
+    const utf8 = Buffer.from(
+      `${[header, row(1, 'Zoë', 'Ó Súilleabháin'), row(2, 'Siân', 'Łukasiewicz')].join('\n')}\n`,
+    );
+    // An upload arrives in chunks of any size: three bytes cut most of these characters in two.
+    const chunks = Array.from({ length: Math.ceil(utf8.length / 3) }, (_, i) => utf8.subarray(i * 3, i * 3 + 3));
+    const report = await importStaff(deps, {
+      organisation: org,
+      source: Readable.from(chunks),
+      filename: 'names.csv',
+      mapping: [],
+      actor: { label: 'test' },
+    });
+    expect(report.status).toBe('applied');
+    // "Seán Müller" as Excel's "CSV" saves it on Windows (á = 0xE1, ü = 0xFC).
+    const latin = path.join(dir, 'latin.csv');
+    await writeFile(latin, Buffer.from(`${[header, row(3, 'Se\u00e1n', 'M\u00fcller')].join('\n')}\n`, 'latin1'));
+    expect((await run([latin], { org: org.code })).code).toBe(0);
+    const stored = await db
+      .selectFrom('people')
+      .select(['given_name', 'family_name'])
+      .where('staff_number', 'in', ['70001', '70002', '70003'])
+      .orderBy('staff_number')
+      .execute();
+    expect(stored).toEqual([
+      { given_name: 'Zoë', family_name: 'Ó Súilleabháin' },
+      { given_name: 'Siân', family_name: 'Łukasiewicz' },
+      { given_name: 'Seán', family_name: 'Müller' },
+    ]);
+    // UTF-8 that turns into something else part way cannot be read both ways: the row is reported, not guessed.
+    const mixed = path.join(dir, 'mixed.csv');
+    await writeFile(
+      mixed,
+      Buffer.concat([
+        Buffer.from(`${[header, row(4, 'Zoë', 'Smith')].join('\n')}\n`),
+        Buffer.from(`${row(5, 'Se\u00e1n', 'Byrne')}\n`, 'latin1'),
+      ]),
+    );
+    const res = await run([mixed], { org: org.code });
+    expect(res.code).toBe(1);
+    expect(res.err).toContain('line 3, First Name: First name holds characters that could not be read');
   });
 
   it('explains wrong usage', async () => {

@@ -1,0 +1,80 @@
+import { isAscii } from 'node:buffer';
+import { Transform } from 'node:stream';
+
+/** How the bytes of a text file were read. */
+export type TextEncoding = 'utf-8' | 'windows-1252' | 'utf-16le';
+
+/**
+ * Bytes at the end of `buf` that start a UTF-8 character the buffer does not finish (0 to 3): a file read in
+ * chunks splits characters such as "ë" (two bytes) between them.
+ */
+function unfinished(buf: Buffer): number {
+  for (let back = 1; back <= Math.min(3, buf.length); back++) {
+    const b = buf[buf.length - back];
+    if ((b & 0xc0) === 0x80) continue; // a continuation byte: its lead byte is further back
+    const length = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return length > back ? back : 0;
+  }
+  return 0;
+}
+
+/** Whether the first byte of `buf` above ASCII starts a well-formed UTF-8 character (`buf` holds one). */
+function startsUtf8(buf: Buffer): boolean {
+  let i = 0;
+  while (buf[i] < 0x80) i++;
+  const b = buf[i];
+  const follow = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+  if (follow < 0 || i + follow >= buf.length) return false;
+  for (let k = 1; k <= follow; k++) if ((buf[i + k] & 0xc0) !== 0x80) return false;
+  return true;
+}
+
+/**
+ * A stream from the bytes of a text file (a local file or an upload, in chunks of any size) to its text, as
+ * strings. The file's first character beyond ASCII decides how it is read: UTF-8 when that character is
+ * well-formed UTF-8 (or there is none), otherwise Windows-1252, the "CSV" that Excel saves on Windows ("é" is
+ * the single byte 0xE9 there, never the start of a UTF-8 "é"). A file starting with the UTF-16 little-endian
+ * mark (Excel's "Unicode text") is read as UTF-16. A character split between two chunks is read whole. UTF-8's
+ * byte-order mark is kept, for the reader of the header to drop; UTF-16's is dropped here. In a file read as
+ * UTF-8, later bytes that are not UTF-8 become U+FFFD, for the reader to report on their line rather than guess.
+ * `encoding()` says how the file was read, once it has been.
+ */
+export function decodeText(): Transform & { encoding(): TextEncoding } {
+  // Until the first character beyond ASCII, UTF-8 and Windows-1252 read the same.
+  let mode: TextEncoding | 'ascii' = 'ascii';
+  let started = false;
+  let carry: Buffer | null = null;
+  let decoder: TextDecoder | null = null;
+  const stream = new Transform({
+    readableObjectMode: true,
+    transform(chunk: Buffer, _encoding, done) {
+      if (!started) {
+        started = true;
+        if (chunk[0] === 0xff && chunk[1] === 0xfe) {
+          mode = 'utf-16le';
+          decoder = new TextDecoder('utf-16le');
+        }
+      }
+      if (decoder) return done(null, decoder.decode(chunk, { stream: true }) || undefined);
+      const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
+      const keep = unfinished(buf);
+      const whole = keep ? buf.subarray(0, buf.length - keep) : buf;
+      if (mode === 'ascii' && !isAscii(whole)) {
+        mode = startsUtf8(whole) ? 'utf-8' : 'windows-1252';
+        if (mode === 'windows-1252') {
+          decoder = new TextDecoder('windows-1252');
+          carry = null;
+          return done(null, decoder.decode(buf, { stream: true }) || undefined);
+        }
+      }
+      carry = keep ? Buffer.from(buf.subarray(buf.length - keep)) : null;
+      done(null, whole.length ? whole.toString('utf8') : undefined);
+    },
+    flush(done) {
+      // A character left unfinished at the end of the file becomes U+FFFD.
+      const rest = decoder ? decoder.decode() : (carry?.toString('utf8') ?? '');
+      done(null, rest || undefined);
+    },
+  });
+  return Object.assign(stream, { encoding: (): TextEncoding => (mode === 'ascii' ? 'utf-8' : mode) });
+}
