@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
-import { decodeText } from './text.ts';
+import { decodeBytes, decodeText } from './text.ts';
 
 /** Feed `bytes` through decodeText in chunks of `size` bytes; the text and how it was read. */
 async function read(bytes: Buffer, size: number) {
@@ -50,5 +50,15 @@ describe('decodeText', () => {
     expect(await read(mixed, 4)).toEqual({ text: 'Zoë\nSi\uFFFDn\n', encoding: 'utf-8' });
     // A character cut off by the end of the file.
     expect((await read(Buffer.from([0x61, 0xc3]), 1)).text).toBe('a\uFFFD');
+  });
+
+  it('reads a whole file by the same rule (decodeBytes)', () => {
+    expect(decodeBytes(Buffer.from(names, 'utf8'))).toBe(names);
+    expect(decodeBytes(Buffer.from('Se\u00e1n,M\u00fcller', 'latin1'))).toBe('Seán,Müller');
+    // Windows-1252's own characters in 0x80-0x9F: € ‘ ’ “ ” – — ™ Š Ÿ.
+    const c1 = Buffer.from([0x80, 0x91, 0x92, 0x93, 0x94, 0x96, 0x97, 0x99, 0x8a, 0x9f, 0x20, 0xe9]);
+    expect(decodeBytes(c1)).toBe('€‘’“”–—™ŠŸ é');
+    expect(decodeBytes(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Zoë', 'utf16le')]))).toBe('Zoë');
+    expect(decodeBytes(Buffer.from('plain,ascii\n'))).toBe('plain,ascii\n');
   });
 });

@@ -18,6 +18,19 @@ function unfinished(buf: Buffer): number {
   return 0;
 }
 
+// Windows-1252 is Latin-1 but for 0x80-0x9F, which hold punctuation and a few letters (0x96 is "–"). Node's own
+// TextDecoder('windows-1252') has read those bytes as Latin-1's control characters in one call, so the table is ours.
+const C1 = Array.from(
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+    '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178',
+);
+const C1_RANGE = /[\u0080-\u009f]/g;
+
+/** Windows-1252 bytes as text (one byte, one character: a chunk needs nothing from the one before). */
+function windows1252(bytes: Buffer): string {
+  return bytes.toString('latin1').replace(C1_RANGE, (c) => C1[c.charCodeAt(0) - 0x80]);
+}
+
 /** Whether the first byte of `buf` above ASCII starts a well-formed UTF-8 character (`buf` holds one). */
 function startsUtf8(buf: Buffer): boolean {
   let i = 0;
@@ -44,7 +57,7 @@ export function decodeText(): Transform & { encoding(): TextEncoding } {
   let mode: TextEncoding | 'ascii' = 'ascii';
   let started = false;
   let carry: Buffer | null = null;
-  let decoder: TextDecoder | null = null;
+  let decoder: TextDecoder | null = null; // UTF-16
   const stream = new Transform({
     readableObjectMode: true,
     transform(chunk: Buffer, _encoding, done) {
@@ -55,6 +68,7 @@ export function decodeText(): Transform & { encoding(): TextEncoding } {
           decoder = new TextDecoder('utf-16le');
         }
       }
+      if (mode === 'windows-1252') return done(null, windows1252(chunk) || undefined);
       if (decoder) return done(null, decoder.decode(chunk, { stream: true }) || undefined);
       const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
       const keep = unfinished(buf);
@@ -62,9 +76,8 @@ export function decodeText(): Transform & { encoding(): TextEncoding } {
       if (mode === 'ascii' && !isAscii(whole)) {
         mode = startsUtf8(whole) ? 'utf-8' : 'windows-1252';
         if (mode === 'windows-1252') {
-          decoder = new TextDecoder('windows-1252');
           carry = null;
-          return done(null, decoder.decode(buf, { stream: true }) || undefined);
+          return done(null, windows1252(buf) || undefined);
         }
       }
       carry = keep ? Buffer.from(buf.subarray(buf.length - keep)) : null;
@@ -77,4 +90,15 @@ export function decodeText(): Transform & { encoding(): TextEncoding } {
     },
   });
   return Object.assign(stream, { encoding: (): TextEncoding => (mode === 'ascii' ? 'utf-8' : mode) });
+}
+
+/**
+ * The text of a whole file's bytes (an upload held in memory, a file read from disk), by the same rule as
+ * decodeText: UTF-16 with its mark; otherwise UTF-8 unless the first character beyond ASCII is not UTF-8, then
+ * Windows-1252.
+ */
+export function decodeBytes(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
+  if (isAscii(bytes) || startsUtf8(bytes)) return bytes.toString('utf8');
+  return windows1252(bytes);
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify';
 import type { ZodError } from 'zod';
 import { authorise, type Permission, type Viewer } from '../plugins/access.ts';
+import { decodeBytes } from '../text.ts';
 import type { FieldError } from './render.ts';
 
 /** An error with an HTTP status and a message safe to show to the user. */
@@ -130,7 +131,7 @@ export async function readUpload(
       }
       const bytes = await part.toBuffer();
       if (part.fieldname === 'file' && part.filename) {
-        upload.file = { filename: part.filename, bytes, text: bytes.toString('utf8') };
+        upload.file = { filename: part.filename, bytes, text: decodeBytes(bytes) };
       }
     }
   } catch (err) {

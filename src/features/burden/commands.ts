@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Command, UsageError } from '../../command.ts';
 import { audit } from '../../plugins/audit.ts';
+import { decodeBytes } from '../../text.ts';
 import { bundledPayScales, loadPayScales } from './pay-scales.ts';
 import { refreshBurden, refreshItemPairs, refreshRegisterAnalysis } from './refresh.ts';
 import { exportRegister, importRegister } from './transfer.ts';
@@ -24,7 +25,7 @@ const importCommand: Command = {
     if (positionals.length !== 1) throw new UsageError('Give one file to import.');
     let text: string;
     try {
-      text = await readFile(positionals[0], 'utf8');
+      text = decodeBytes(await readFile(positionals[0]));
     } catch (err) {
       io.err(`Cannot read ${positionals[0]}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       return 1;

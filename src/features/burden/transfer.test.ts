@@ -328,13 +328,17 @@ describe('exporting the register', () => {
 describe('import and export pages and commands', () => {
   it('import a file from the page, or list each problem with its line', async () => {
     const client = await signedIn(ctx, national.id);
-    const upload = async (name: string, content: string) => {
+    const upload = async (name: string, content: string | Buffer) => {
       const csrf = await client.csrf('/burden/import');
       const boundary = 'leadwellboundary';
-      const body =
-        `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrf}\r\n` +
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: text/csv\r\n\r\n${content}\r\n` +
-        `--${boundary}--\r\n`;
+      const body = Buffer.concat([
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrf}\r\n` +
+            `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: text/csv\r\n\r\n`,
+        ),
+        Buffer.from(content),
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]);
       return ctx.app.inject({
         method: 'POST',
         url: '/burden/import',
@@ -349,6 +353,14 @@ describe('import and export pages and commands', () => {
     const good = await upload('good.csv', `${header}\nPage import,dhsc,B,yes,,annual,,x,y,2025-04-01,,national,,,`);
     expect(good.statusCode).toBe(303);
     expect((await client.get('/burden')).body).toContain('Imported good.csv: 1 return(s) added, 0 updated.');
+    // Excel's plain "CSV" on Windows is Windows-1252: the names arrive as written (src/text.ts).
+    const latin = `${header}\nRevue café – Müller,dhsc,B,yes,,annual,,x,y,2025-04-01,,national,,,`;
+    // Its en dash is the single byte 0x96; the other characters are where Latin-1 has them.
+    const cp1252 = Buffer.from(latin.replace('–', '\x96'), 'latin1');
+    expect((await upload('latin.csv', cp1252)).statusCode).toBe(303);
+    expect(await db.selectFrom('burden_returns').select('name').where('name', 'like', 'Revue caf%').execute()).toEqual([
+      { name: 'Revue café – Müller' },
+    ]);
     const noCsrf = await ctx.app.inject({
       method: 'POST',
       url: '/burden/import',

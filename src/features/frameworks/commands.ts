@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Command, UsageError } from '../../command.ts';
+import { decodeBytes } from '../../text.ts';
 import { documentToCsv } from './csv.ts';
 import { readDocument } from './document-queries.ts';
 import { importFile, loadStarters } from './import.ts';
@@ -34,7 +35,7 @@ const importCommand: Command = {
     if (!file || rest.length) throw new UsageError('Give exactly one file to import.');
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      text = decodeBytes(await readFile(file));
     } catch (err) {
       io.err(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       return 1;

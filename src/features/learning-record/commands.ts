@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Command, UsageError } from '../../command.ts';
+import { decodeBytes } from '../../text.ts';
 import { findOrganisation } from '../organisations/queries.ts';
 import { refreshEquity } from './equity-refresh.ts';
 import { importLearning } from './import.ts';
@@ -24,7 +25,7 @@ const importCommand: Command = {
     }
     let text: string;
     try {
-      text = await readFile(positionals[0], 'utf8');
+      text = decodeBytes(await readFile(positionals[0]));
     } catch (err) {
       io.err(`Cannot read ${positionals[0]}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       return 1;
