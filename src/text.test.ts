@@ -49,7 +49,9 @@ describe('decodeText', () => {
     const mixed = Buffer.concat([Buffer.from('Zoë\n', 'utf8'), Buffer.from([0x53, 0x69, 0xe2, 0x6e, 0x0a])]);
     expect(await read(mixed, 4)).toEqual({ text: 'Zoë\nSi\uFFFDn\n', encoding: 'utf-8' });
     // A character cut off by the end of the file.
-    expect((await read(Buffer.from([0x61, 0xc3]), 1)).text).toBe('a\uFFFD');
+    expect((await read(Buffer.from([0xc3, 0xa9, 0x61, 0xc3]), 1)).text).toBe('éa\uFFFD');
+    // ... unless nothing before it was beyond ASCII: then it is a Windows-1252 letter.
+    expect(await read(Buffer.from('a,Jos\u00e9', 'latin1'), 16)).toEqual({ text: 'a,José', encoding: 'windows-1252' });
   });
 
   it('reads a whole file by the same rule (decodeBytes)', () => {

@@ -84,9 +84,12 @@ export function decodeText(): Transform & { encoding(): TextEncoding } {
       done(null, whole.length ? whole.toString('utf8') : undefined);
     },
     flush(done) {
-      // A character left unfinished at the end of the file becomes U+FFFD.
-      const rest = decoder ? decoder.decode() : (carry?.toString('utf8') ?? '');
-      done(null, rest || undefined);
+      if (decoder) return done(null, decoder.decode() || undefined);
+      if (!carry) return done();
+      // Held back as the start of a UTF-8 character the file never finished: in a file that was ASCII until
+      // then, a Windows-1252 letter ("José" at the very end); in UTF-8, a cut-off character, U+FFFD.
+      if (mode === 'ascii') mode = 'windows-1252';
+      done(null, mode === 'windows-1252' ? windows1252(carry) : carry.toString('utf8'));
     },
   });
   return Object.assign(stream, { encoding: (): TextEncoding => (mode === 'ascii' ? 'utf-8' : mode) });
