@@ -8,6 +8,7 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { Deps } from '../src/deps.ts';
 import { importStaff } from '../src/features/people/import.ts';
+import { onConnection, raiseTempBuffers } from '../src/features/people/import-queries.ts';
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 150_000);
 const header = [
@@ -156,11 +157,10 @@ async function compareFloor(deps: Deps, orgId: number, file: string): Promise<nu
   const c = Object.fromEntries(header.map((h, i) => [h, `r.c${i}`]));
   try {
     await client.query('BEGIN');
-    // The import's own settings for its transaction (import-queries.ts beginImport); temp_buffers can be
-    // raised only before a connection's first temporary table, so this connection is closed afterwards.
+    // The import's own settings for its transaction (import-queries.ts beginImport); a connection whose
+    // temp_buffers grew is closed afterwards, as the import closes its own.
     await client.query("SET LOCAL work_mem = '64MB'");
-    await client.query('SAVEPOINT buffers');
-    await client.query("SET LOCAL temp_buffers = '256MB'").catch(() => client.query('ROLLBACK TO SAVEPOINT buffers'));
+    await raiseTempBuffers(onConnection(client));
     const t0 = performance.now();
     await client.query(`CREATE TEMP TABLE bench_file (${cols.map((x) => `${x} text`).join(', ')}) ON COMMIT DROP`);
     await pipeline(

@@ -4,16 +4,30 @@ import { Transform } from 'node:stream';
 /** How the bytes of a text file were read. */
 export type TextEncoding = 'utf-8' | 'windows-1252' | 'utf-16le';
 
+const isContinuation = (b: number) => (b & 0xc0) === 0x80;
+
+/** Bytes in the UTF-8 character that `lead` starts (1 for ASCII), or 0 when no well-formed character starts so. */
+function utf8Length(lead: number): number {
+  if (lead < 0x80) return 1;
+  if (lead >= 0xc2 && lead <= 0xdf) return 2;
+  if (lead >= 0xe0 && lead <= 0xef) return 3;
+  if (lead >= 0xf0 && lead <= 0xf4) return 4;
+  return 0;
+}
+
+/** UTF-16 little-endian's byte-order mark, which Excel's "Unicode text" begins with. */
+const utf16Mark = (buf: Buffer) => buf[0] === 0xff && buf[1] === 0xfe;
+
 /**
  * Bytes at the end of `buf` that start a UTF-8 character the buffer does not finish (0 to 3): a file read in
- * chunks splits characters such as "ë" (two bytes) between them.
+ * chunks splits characters such as "ë" (two bytes) between them. A byte that starts no UTF-8 character (a
+ * Windows-1252 letter such as 0xFC) is held back too, for the next chunk to show what it is.
  */
 function unfinished(buf: Buffer): number {
   for (let back = 1; back <= Math.min(3, buf.length); back++) {
     const b = buf[buf.length - back];
-    if ((b & 0xc0) === 0x80) continue; // a continuation byte: its lead byte is further back
-    const length = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
-    return length > back ? back : 0;
+    if (isContinuation(b)) continue; // its lead byte is further back
+    return (utf8Length(b) || 4) > back ? back : 0;
   }
   return 0;
 }
@@ -35,10 +49,9 @@ function windows1252(bytes: Buffer): string {
 function startsUtf8(buf: Buffer): boolean {
   let i = 0;
   while (buf[i] < 0x80) i++;
-  const b = buf[i];
-  const follow = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
-  if (follow < 0 || i + follow >= buf.length) return false;
-  for (let k = 1; k <= follow; k++) if ((buf[i + k] & 0xc0) !== 0x80) return false;
+  const length = utf8Length(buf[i]);
+  if (length === 0 || i + length > buf.length) return false;
+  for (let k = 1; k < length; k++) if (!isContinuation(buf[i + k])) return false;
   return true;
 }
 
@@ -63,7 +76,7 @@ export function decodeText(): Transform & { encoding(): TextEncoding } {
     transform(chunk: Buffer, _encoding, done) {
       if (!started) {
         started = true;
-        if (chunk[0] === 0xff && chunk[1] === 0xfe) {
+        if (utf16Mark(chunk)) {
           mode = 'utf-16le';
           decoder = new TextDecoder('utf-16le');
         }
@@ -101,7 +114,7 @@ export function decodeText(): Transform & { encoding(): TextEncoding } {
  * Windows-1252.
  */
 export function decodeBytes(bytes: Buffer): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
+  if (utf16Mark(bytes)) return new TextDecoder('utf-16le').decode(bytes);
   if (isAscii(bytes) || startsUtf8(bytes)) return bytes.toString('utf8');
   return windows1252(bytes);
 }

@@ -74,7 +74,7 @@ export async function beginImport(db: Database, organisationId: number): Promise
  * allows raising it only before the session's first temporary table; on a pooled connection that already
  * had one the import runs with what it has.
  */
-async function raiseTempBuffers(db: Database): Promise<boolean> {
+export async function raiseTempBuffers(db: Database): Promise<boolean> {
   await sql`SAVEPOINT staff_import_buffers`.execute(db);
   try {
     await sql`SET LOCAL temp_buffers = '256MB'`.execute(db);

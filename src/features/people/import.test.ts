@@ -287,13 +287,8 @@ describe('leadwell import staff', async () => {
     // recorded as far smaller than it now is can be planned onto an index that holds id third (see
     // writePeople). ANALYZE updates the row count in place, so even a dry run leaves it behind.
     const reltuples = async () =>
-      (
-        await db
-          .selectFrom('pg_class' as never)
-          .select(sql<number>`reltuples::float8`.as('n'))
-          .where(sql<boolean>`oid = 'people'::regclass`)
-          .executeTakeFirstOrThrow()
-      ).n;
+      (await sql<{ n: number }>`SELECT reltuples::float8 AS n FROM pg_class WHERE oid = 'people'::regclass`.execute(db))
+        .rows[0].n;
     const peopleBefore = await db
       .selectFrom('people')
       .select(db.fn.countAll<string>().as('n'))
