@@ -4,6 +4,13 @@ import { Transform } from 'node:stream';
 /** How the bytes of a text file were read. */
 export type TextEncoding = 'utf-8' | 'windows-1252' | 'utf-16le';
 
+/** What each encoding is called on an import's report (the page and the command line). */
+export const encodingNames: Record<TextEncoding, string> = {
+  'utf-8': 'UTF-8',
+  'windows-1252': 'Windows-1252 (the plain "CSV" that Excel saves on Windows)',
+  'utf-16le': 'UTF-16 (Excel\'s "Unicode text")',
+};
+
 const isContinuation = (b: number) => (b & 0xc0) === 0x80;
 
 /** Bytes in the UTF-8 character that `lead` starts (1 for ASCII), or 0 when no well-formed character starts so. */

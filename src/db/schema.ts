@@ -210,6 +210,8 @@ export interface StaffImportsTable {
   created_at: Timestamp;
   /** Added by 20261126_1760_staff_import_log: all errors, where `errors` keeps the first 1,000. */
   error_count: Generated<number>;
+  /** Added by 20261130_0200_staff_import_encoding: how the file's bytes were read as text (null before then). */
+  encoding: 'utf-8' | 'windows-1252' | 'utf-16le' | null;
 }
 
 export interface AppSettingsTable {

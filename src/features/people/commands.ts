@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type Command, type CommandIO, UsageError } from '../../command.ts';
+import { encodingNames } from '../../text.ts';
 import { findOrganisation } from '../organisations/queries.ts';
 import { type ImportReport, importStaff } from './import.ts';
 import { parseMappingSpec } from './import-mapping.ts';
@@ -21,8 +22,10 @@ async function countLines(file: string): Promise<number> {
 
 /** The report as the CLI prints it; the upload page shows the same facts. */
 export function printReport(report: ImportReport, io: CommandIO, shown = 10_000): void {
+  const readAs = report.encoding ? `Read as ${encodingNames[report.encoding]}.` : null;
   if (report.errorCount > 0) {
     io.err(`The file was not imported: ${report.errorCount.toLocaleString('en-GB')} problem(s). Nothing was changed.`);
+    if (readAs) io.err(readAs);
     for (const e of report.errors.slice(0, shown)) {
       io.err(`  line ${e.line}${e.column ? `, ${e.column}` : ''}: ${e.message}`);
     }
@@ -40,6 +43,7 @@ export function printReport(report: ImportReport, io: CommandIO, shown = 10_000)
   io.out(`  unchanged: ${n(report.unchanged)}`);
   io.out(`  ended:     ${n(report.ended)}`);
   if (report.teamsCreated > 0) io.out(`  ${n(report.teamsCreated)} new team(s) ${verb} created.`);
+  if (readAs) io.out(readAs);
 }
 
 export const commands: Command[] = [

@@ -1,7 +1,7 @@
 import { type Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import Papa from 'papaparse';
-import { decodeText } from '../../text.ts';
+import { decodeText, type TextEncoding } from '../../text.ts';
 import { CrossRowChecks } from './import-checks.ts';
 import { type ColumnMap, importFields, type MappingEntry, resolveColumns } from './import-mapping.ts';
 import { checkRow, type RowError, type StaffRow } from './import-values.ts';
@@ -57,6 +57,8 @@ export interface LoadedFile {
   checks: CrossRowChecks | null;
   /** Each distinct (team, cost centre) pair of the file (usually a few hundred): teams need no pass over the rows. */
   teams: TeamPairs;
+  /** How the file's bytes were read as text (src/text.ts). */
+  encoding: TextEncoding;
 }
 
 export interface TeamPairs {
@@ -82,6 +84,7 @@ export async function loadStaffFile(
     errors: new ErrorList(),
     checks: null,
     teams: { names: [], costCentres: [] },
+    encoding: 'utf-8',
   };
   const teamPairs = new Set<string>();
   let line = 0;
@@ -137,7 +140,9 @@ export async function loadStaffFile(
   });
   // Bytes become text before papaparse sees them: given bytes, it decodes each chunk on its own and breaks the
   // characters split between chunks ("Zoë" became "Zo��" at a 64 KB boundary).
-  await pipeline(source, decodeText(), Papa.parse(Papa.NODE_STREAM_INPUT, { skipEmptyLines: false }), encode, sink);
+  const decode = decodeText();
+  await pipeline(source, decode, Papa.parse(Papa.NODE_STREAM_INPUT, { skipEmptyLines: false }), encode, sink);
+  result.encoding = decode.encoding();
   if (line === 0) result.errors.push({ line: 1, column: null, message: 'the file is empty' });
   else if (!stopped && result.rows === 0) {
     result.errors.push({ line: 2, column: null, message: 'the file has a header row but no staff' });

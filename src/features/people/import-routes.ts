@@ -2,6 +2,7 @@ import type { MultipartFile, MultipartValue } from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../feature.ts';
 import type { Viewer } from '../../plugins/access.ts';
+import { encodingNames, type TextEncoding } from '../../text.ts';
 import { formErrors, guard, HttpError, notFound, singleError, verifyCsrfToken } from '../../web/http.ts';
 import { findOrganisation, type OrgDetail } from '../organisations/queries.ts';
 import { type ImportReport, importStaff } from './import.ts';
@@ -54,8 +55,14 @@ function present(r: {
   ended: number;
   errorCount: number;
   errors: RowError[];
+  encoding: TextEncoding | null;
 }) {
-  return { ...r, errors: r.errors.slice(0, SHOWN_ERRORS), hiddenErrors: Math.max(0, r.errorCount - SHOWN_ERRORS) };
+  return {
+    ...r,
+    errors: r.errors.slice(0, SHOWN_ERRORS),
+    hiddenErrors: Math.max(0, r.errorCount - SHOWN_ERRORS),
+    encodingName: r.encoding ? encodingNames[r.encoding] : null,
+  };
 }
 
 const describe = (e: RowError) => `Line ${e.line}${e.column ? `, ${e.column}` : ''}: ${e.message}`;

@@ -322,10 +322,24 @@ describe('leadwell import staff', async () => {
       actor: { label: 'test' },
     });
     expect(report.status).toBe('applied');
+    expect(report.encoding).toBe('utf-8');
     // "Seán Müller" as Excel's "CSV" saves it on Windows (á = 0xE1, ü = 0xFC).
     const latin = path.join(dir, 'latin.csv');
     await writeFile(latin, Buffer.from(`${[header, row(3, 'Se\u00e1n', 'M\u00fcller')].join('\n')}\n`, 'latin1'));
-    expect((await run([latin], { org: org.code })).code).toBe(0);
+    const latinRun = await run([latin], { org: org.code });
+    expect(latinRun.code).toBe(0);
+    expect(latinRun.out).toContain('Read as Windows-1252 (the plain "CSV" that Excel saves on Windows).');
+    // The import's record keeps how each file was read, for its report page.
+    const recorded = await db
+      .selectFrom('staff_imports')
+      .select(['filename', 'encoding'])
+      .where('filename', 'in', ['names.csv', 'latin.csv'])
+      .orderBy('id')
+      .execute();
+    expect(recorded).toEqual([
+      { filename: 'names.csv', encoding: 'utf-8' },
+      { filename: 'latin.csv', encoding: 'windows-1252' },
+    ]);
     const stored = await db
       .selectFrom('people')
       .select(['given_name', 'family_name'])
@@ -349,6 +363,7 @@ describe('leadwell import staff', async () => {
     const res = await run([mixed], { org: org.code });
     expect(res.code).toBe(1);
     expect(res.err).toContain('line 3, First Name: First name holds characters that could not be read');
+    expect(res.err).toContain('Read as UTF-8.');
   });
 
   it('explains wrong usage', async () => {

@@ -5,6 +5,7 @@ import type { Database } from '../../db/database.ts';
 import type { Deps } from '../../deps.ts';
 import { hasRole, type Viewer } from '../../plugins/access.ts';
 import { audit } from '../../plugins/audit.ts';
+import type { TextEncoding } from '../../text.ts';
 import {
   countNewPeople,
   endMissingAssignments,
@@ -62,6 +63,8 @@ export interface ImportReport {
   /** Sorted by line; at most MAX_KEPT_ERRORS of them. */
   errors: RowError[];
   errorCount: number;
+  /** How the file's bytes were read as text: UTF-8, Windows-1252 (Excel's plain CSV) or UTF-16; null if never read. */
+  encoding: TextEncoding | null;
 }
 
 /** Today in England, as the date an import ends assignments on. */
@@ -91,6 +94,7 @@ export async function importStaff(deps: Deps, req: ImportRequest): Promise<Impor
     teamsCreated: 0,
     errors: [],
     errorCount: 0,
+    encoding: null,
   };
   let broken = false;
   let roomyConnection = false;
@@ -102,6 +106,7 @@ export async function importStaff(deps: Deps, req: ImportRequest): Promise<Impor
       req.progress?.('Reading', n, Math.max(n, req.expectedRows ?? n)),
     );
     report.rowsTotal = loaded.rows;
+    report.encoding = loaded.encoding;
     const { errors, existing } = await crossChecks(db, ctx, req, loaded);
     report.errors = errors.items.sort(byLine);
     report.errorCount = errors.count;
@@ -263,6 +268,7 @@ async function record(db: Database, req: ImportRequest, report: ImportReport): P
       ended: report.ended,
       teams_created: report.teamsCreated,
       errors: report.errorCount,
+      encoding: report.encoding,
     },
   });
 }

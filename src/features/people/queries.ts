@@ -2,6 +2,7 @@ import { type ExpressionBuilder, sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { personScope, type Viewer } from '../../plugins/access.ts';
+import type { TextEncoding } from '../../text.ts';
 import { personDetails } from './people.ts';
 import { familyKey, givenKey } from './search-queries.ts';
 
@@ -136,6 +137,7 @@ export async function recordImport(
       ended: number;
       errors: unknown[];
       errorCount: number;
+      encoding: TextEncoding | null;
     };
   },
 ): Promise<number> {
@@ -153,6 +155,7 @@ export async function recordImport(
       ended: r.counts.ended,
       errors: JSON.stringify(r.counts.errors.slice(0, 1000)),
       error_count: r.counts.errorCount,
+      encoding: r.counts.encoding,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -169,6 +172,7 @@ const importColumns = [
   'i.unchanged',
   'i.ended',
   'i.error_count',
+  'i.encoding',
   'i.created_at',
   'ac.display_name as imported_by',
 ] as const;

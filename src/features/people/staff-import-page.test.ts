@@ -15,13 +15,15 @@ const csv = [
 async function upload(
   client: Client,
   url: string,
-  opts: { file?: string; filename?: string; fields?: Record<string, string>; csrf?: string | null } = {},
+  opts: { file?: string | Buffer; filename?: string; fields?: Record<string, string>; csrf?: string | null } = {},
 ) {
   const form = new FormData();
   const token = opts.csrf === undefined ? await client.csrf(url) : opts.csrf;
   if (token !== null) form.append('_csrf', token);
   for (const [k, v] of Object.entries(opts.fields ?? {})) form.append(k, v);
-  form.append('file', new Blob([opts.file ?? csv], { type: 'text/csv' }), opts.filename ?? 'staff.csv');
+  const file = opts.file ?? csv;
+  const bytes = typeof file === 'string' ? file : new Uint8Array(file);
+  form.append('file', new Blob([bytes], { type: 'text/csv' }), opts.filename ?? 'staff.csv');
   const encoded = new Response(form);
   return ctx.app.inject({
     method: 'POST',
@@ -73,6 +75,31 @@ describe('staff upload page', async () => {
       .executeTakeFirstOrThrow();
     expect(audit.organisation_id).toBe(trust.id);
     expect(audit.actor_account_id).not.toBeNull();
+  });
+
+  it('says how the file was read, and asks for a look at accented names when Excel saved it as Windows-1252', async () => {
+    const header = csv.split('\r\n')[0];
+    const windows = Buffer.from(
+      `${header}\r\n8004-1,9004,Se\u00e1n,M\u00fcller,Porter,Estates,3,01/04/2021,8001-1`,
+      'latin1',
+    );
+    const res = await upload(admin, url, { file: windows, filename: 'windows.csv' });
+    expect(res.statusCode).toBe(303);
+    const report = await admin.get(String(res.headers.location));
+    expect(report.body).toContain(
+      'The file was read as Windows-1252 (the plain &quot;CSV&quot; that Excel saves on Windows).',
+    );
+    expect(report.body).toContain('Check that names with accents, such as Zoë or José, look right');
+    const person = await db
+      .selectFrom('people')
+      .select(['given_name', 'family_name'])
+      .where('staff_number', '=', '9004')
+      .executeTakeFirstOrThrow();
+    expect(person).toEqual({ given_name: 'Seán', family_name: 'Müller' });
+    // A UTF-8 file is named as such, without the advice.
+    const utf8 = await upload(admin, url, { fields: { dry_run: 'yes' } });
+    expect(utf8.body).toContain('The file was read as UTF-8.');
+    expect(utf8.body).not.toContain('Check that names with accents');
   });
 
   it('lists every problem of a bad file with its line, column and reason, and changes nothing', async () => {
