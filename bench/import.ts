@@ -111,6 +111,7 @@ export async function benchImport(deps: Deps, outDir: string, log: (m: string) =
     throw new Error(`bench import rejected: ${JSON.stringify(first.report.errors.slice(0, 5))}`);
   const again = await run();
   const reimportFloor = await compareFloor(deps, org.id, file);
+  const split = await splitFloor(file);
   const floor = await copyFloor(deps, org.id);
   await removeBenchRows(deps, org.id);
 
@@ -131,6 +132,12 @@ export async function benchImport(deps: Deps, outDir: string, log: (m: string) =
     floorPeopleSeconds: round(floor.people),
     floorAssignmentsSeconds: round(floor.assignments),
     importToFloor: round(first.seconds / (floor.people + floor.assignments)),
+    splitSeconds: round(split),
+    splitRatio: round(split / copySeconds),
+    bareTablesSeconds: round(floor.bare),
+    bareTablesRatio: round(floor.bare / copySeconds),
+    keyedTablesSeconds: round(floor.keyed),
+    keyedTablesRatio: round(floor.keyed / copySeconds),
   };
   log(
     `COPY baseline ${result.copySeconds} s; import ${result.importSeconds} s (${result.ratio}× COPY, ${result.rowsPerSecond.toLocaleString('en-GB')} rows/s); re-import of the same file ${result.reimportSeconds} s (${result.reimportRatio}× COPY, ${result.unchangedOnReimport} unchanged)`,
@@ -140,6 +147,12 @@ export async function benchImport(deps: Deps, outDir: string, log: (m: string) =
   );
   log(
     `Floor for a first import: the same rows COPYed into people (${result.floorPeopleSeconds} s) and assignments (${result.floorAssignmentsSeconds} s) with their indexes, keys and triggers = ${result.floorSeconds} s; the import takes ${result.importToFloor}× that`,
+  );
+  log(
+    `Reading the file in Node and splitting it at every newline and comma, nothing else = ${result.splitSeconds} s (${result.splitRatio}× COPY)`,
+  );
+  log(
+    `The same rows COPYed into bare copies of the two tables (no index, key, foreign key or trigger) = ${result.bareTablesSeconds} s (${result.bareTablesRatio}× COPY); with only the keys an import matches on = ${result.keyedTablesSeconds} s (${result.keyedTablesRatio}× COPY)`,
   );
   return result;
 }
@@ -208,6 +221,25 @@ async function compareFloor(deps: Deps, orgId: number, file: string): Promise<nu
   }
 }
 
+/**
+ * The least any reading of the file in Node can cost: decoded and split at every newline and comma, with no
+ * quoting, no check and nothing kept but a count (wrong for quoted cells, so only a lower bound).
+ */
+async function splitFloor(file: string): Promise<number> {
+  const t0 = performance.now();
+  let cells = 0;
+  let rest = '';
+  for await (const chunk of createReadStream(file, { encoding: 'utf8' })) {
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) cells += line.split(',').length;
+  }
+  if (rest) cells += rest.split(',').length;
+  const seconds = (performance.now() - t0) / 1000;
+  if (cells !== (ROWS + 1) * header.length) throw new Error(`the split floor found ${cells} cells`);
+  return seconds;
+}
+
 // The columns a first import writes (everything else keeps its default), in the order COPY takes them.
 const floorColumns = {
   people: 'id, staff_number, given_name, family_name, email, ethnicity, disability, sex, age_band',
@@ -232,6 +264,8 @@ async function copyFloor(deps: Deps, orgId: number) {
       client,
       `SELECT ${floorColumns.assignments} FROM assignments WHERE organisation_id = ${orgId} ORDER BY id`,
     );
+    const bare = await bareFloor(client, people, assignments, false);
+    const keyed = await bareFloor(client, people, assignments, true);
     await removeBenchRows(deps, orgId, { keepTeams: true });
     await client.query('BEGIN');
     const t0 = performance.now();
@@ -243,12 +277,50 @@ async function copyFloor(deps: Deps, orgId: number) {
     );
     await client.query('COMMIT');
     const t2 = performance.now();
-    return { people: (t1 - t0) / 1000, assignments: (t2 - t1) / 1000 };
+    return { people: (t1 - t0) / 1000, assignments: (t2 - t1) / 1000, bare, keyed };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
     throw err;
   } finally {
     client.release();
+  }
+}
+
+/**
+ * The same rows COPYed into copies of people and assignments with their columns, defaults and checks but no
+ * index, foreign key or trigger (`keys` false), or with only the keys an import matches rows on: the ids,
+ * the employee number, and the organisation's assignment number (`keys` true). Shows what storing a file's
+ * rows in two tables costs before any of the indexes the features read them through.
+ */
+async function bareFloor(client: PoolClient, people: Buffer[], assignments: Buffer[], keys: boolean) {
+  const tables = { people: 'bench_bare_people', assignments: 'bench_bare_assignments' };
+  await client.query(`DROP TABLE IF EXISTS ${tables.people}, ${tables.assignments}`);
+  await client.query(`CREATE TABLE ${tables.people} (LIKE people INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
+  await client.query(`CREATE TABLE ${tables.assignments} (LIKE assignments INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
+  if (keys) {
+    await client.query(`ALTER TABLE ${tables.people} ADD PRIMARY KEY (id), ADD UNIQUE (staff_number)`);
+    await client.query(
+      `ALTER TABLE ${tables.assignments} ADD PRIMARY KEY (id), ADD UNIQUE (organisation_id, assignment_number)`,
+    );
+  }
+  try {
+    const t0 = performance.now();
+    await client.query('BEGIN');
+    await pipeline(
+      Readable.from(people),
+      client.query(copyFrom(`COPY ${tables.people} (${floorColumns.people}) FROM STDIN`)),
+    );
+    await pipeline(
+      Readable.from(assignments),
+      client.query(copyFrom(`COPY ${tables.assignments} (${floorColumns.assignments}) FROM STDIN`)),
+    );
+    await client.query('COMMIT');
+    return (performance.now() - t0) / 1000;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    await client.query(`DROP TABLE IF EXISTS ${tables.people}, ${tables.assignments}`);
   }
 }
 
