@@ -9,6 +9,9 @@ import { checkRow, type RowError, type StaffRow } from './import-values.ts';
 /** Columns of the staging table, in the order rows are written to COPY. */
 export const stagingColumns = ['line', ...importFields, 'valid'] as const satisfies readonly (keyof StaffRow)[];
 
+/** A header row found this far down (a title and a blank line or two above it) is pointed out. */
+const HEADER_SEARCH = 10;
+
 /** Keep at most this many error details in memory; the count goes on. */
 export const MAX_KEPT_ERRORS = 10_000;
 
@@ -89,18 +92,30 @@ export async function loadStaffFile(
   const teamPairs = new Set<string>();
   let line = 0;
   let stopped = false;
+  // The first line's problems when it is not a header row, held while the next few lines are looked at: a
+  // report exported with a title above its column names is told so, rather than that every column is missing.
+  const header = { problems: null as string[] | null, foundOn: 0 };
   let buffer = '';
   const encode = new Transform({
     writableObjectMode: true,
     transform(cells: string[], _encoding, done) {
       line++;
-      if (stopped) return done();
+      if (stopped) {
+        const looking = header.problems !== null && header.foundOn === 0 && line <= HEADER_SEARCH;
+        if (looking && resolveColumns(cells, mapping).errors.length === 0) {
+          header.foundOn = line;
+          header.problems = [
+            `the column names must be on the first line, and they are on line ${line}: delete the ${line - 1 === 1 ? 'line' : `${line - 1} lines`} above them (a report's title, for example) and try again`,
+          ];
+        }
+        return done();
+      }
       if (line === 1) {
         if (cells.length > 0) cells[0] = cells[0].replace(/^\uFEFF/, '');
         const { columns, errors } = resolveColumns(cells, mapping);
         if (errors.length) {
           stopped = true;
-          result.errors.push(...errors.map((message) => ({ line: 1, column: null, message })));
+          header.problems = errors;
         } else {
           result.columns = columns;
           result.checks = new CrossRowChecks(columns);
@@ -143,6 +158,7 @@ export async function loadStaffFile(
   const decode = decodeText();
   await pipeline(source, decode, Papa.parse(Papa.NODE_STREAM_INPUT, { skipEmptyLines: false }), encode, sink);
   result.encoding = decode.encoding();
+  if (header.problems) result.errors.push(...header.problems.map((message) => ({ line: 1, column: null, message })));
   if (line === 0) result.errors.push({ line: 1, column: null, message: 'the file is empty' });
   else if (!stopped && result.rows === 0) {
     result.errors.push({ line: 2, column: null, message: 'the file has a header row but no staff' });

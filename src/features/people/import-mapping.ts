@@ -105,11 +105,13 @@ export interface ColumnMap {
   index: Partial<Record<ImportField, number>>;
   /** The file's own header text for each field present, to name columns in error messages. */
   header: Partial<Record<ImportField, string>>;
+  /** Cells in the header row: a row holding values beyond them has had its columns shifted. */
+  width: number;
 }
 
 /** Match a file's header row to fields: the admin's mapping first, then our default header names. */
 export function resolveColumns(headerRow: string[], mapping: MappingEntry[]): { columns: ColumnMap; errors: string[] } {
-  const columns: ColumnMap = { index: {}, header: {} };
+  const columns: ColumnMap = { index: {}, header: {}, width: headerRow.length };
   const errors: string[] = [];
   const keys = headerRow.map(headerKey);
   const take = (field: ImportField, i: number) => {

@@ -33,8 +33,17 @@ describe('staff file values', () => {
     expect(normaliseStaffGroup('Porters')).toBeNull();
   });
 
-  it('reads DD/MM/YYYY and YYYY-MM-DD dates and refuses impossible ones', () => {
+  it('reads DD/MM/YYYY, DD-MON-YYYY and YYYY-MM-DD dates and refuses impossible ones', () => {
     expect(parseDate('01/04/2020')).toBe('2020-04-01');
+    // Oracle's form, in ESR's interface files: any case, the month abbreviated or whole.
+    expect(parseDate('01-APR-2020')).toBe('2020-04-01');
+    expect(parseDate('1-Sep-2021')).toBe('2021-09-01');
+    expect(parseDate('15-sept-2021')).toBe('2021-09-15');
+    expect(parseDate('31 December 2022')).toBe('2022-12-31');
+    expect(parseDate('29-FEB-2023')).toBeNull();
+    expect(parseDate('31-APR-2020')).toBeNull();
+    expect(parseDate('01-ABC-2020')).toBeNull();
+    expect(parseDate('01-APR-20')).toBeNull();
     expect(parseDate('1/4/2020')).toBe('2020-04-01');
     expect(parseDate('2020-04-01')).toBe('2020-04-01');
     expect(parseDate('29/02/2024')).toBe('2024-02-29');
@@ -50,6 +59,11 @@ describe('staff file values', () => {
     expect(parseWte('1.6')).toBeNull();
     expect(parseWte('-1')).toBeNull();
     expect(parseWte('full')).toBeNull();
+    // A decimal comma, from a semicolon-separated file saved on a European setting.
+    expect(parseWte('0,6')).toBe('0.6');
+    expect(parseWte('1,50')).toBe('1.50');
+    expect(parseWte('1,6')).toBeNull();
+    expect(parseWte('0,6,1')).toBeNull();
   });
 });
 
@@ -118,6 +132,30 @@ describe('rows and the rules across them', () => {
       },
       { line: 2, column: 'Email Address', message: '"not-an-email" is not an email address' },
       { line: 2, column: 'Last Name', message: 'Last name is missing' },
+    ]);
+  });
+
+  it('refuses a line whose values have moved along, and says why a short line lacks a value', () => {
+    // "Ward Nurse, Band 5" without quotes: every value after the comma would be read from the column before it.
+    const shifted = row(3, ['A3', 'E3', 'Cy', 'Jones', 'cy@example.nhs.uk', 'Ward Nurse', ' Band 5', '', '2020-01-01']);
+    expect(shifted.row.valid).toBe(false);
+    expect(shifted.errors).toContainEqual({
+      line: 3,
+      column: null,
+      message:
+        'the line has 9 values where the header row has 8 columns: a value with a comma in it must be in double quotes',
+    });
+    // Trailing commas (empty values beyond the header) are only that.
+    const trailing = row(4, ['A4', 'E4', 'Di', 'Khan', '', 'Porter', '', '2020-01-01', '', ' ']);
+    expect(trailing.errors).toEqual([]);
+    // A line broken by an unquoted line break ends early.
+    const short = row(5, ['A5', 'E5', 'Ed', 'Lee', '', 'Porter']);
+    expect(short.errors).toEqual([
+      {
+        line: 5,
+        column: 'Assignment Start Date',
+        message: 'Assignment start date is missing: the line has 6 values where the header row has 8 columns',
+      },
     ]);
   });
 

@@ -96,31 +96,58 @@ export function normaliseStaffGroup(text: string): string | null {
   return groupByName.get(groupKey(text)) ?? null;
 }
 
-/** DD/MM/YYYY (ESR) or YYYY-MM-DD, as an ISO date; null when it is not a real calendar date. */
+// Months by name, as Oracle (and so ESR's interface files) writes dates: 01-APR-2024.
+const MONTHS = new Map(
+  [
+    'january',
+    'february',
+    'march',
+    'april',
+    'may',
+    'june',
+    'july',
+    'august',
+    'september',
+    'october',
+    'november',
+    'december',
+  ]
+    .flatMap((name, i) => [[name, i + 1] as const, [name.slice(0, 3), i + 1] as const])
+    .concat([['sept', 9]]),
+);
+
+/**
+ * DD/MM/YYYY (ESR's reports and Excel), DD-MON-YYYY (ESR's interface files, "01-APR-2024", any case, the month
+ * abbreviated or in full) or YYYY-MM-DD, as an ISO date; null when it is not a real calendar date. Two-digit
+ * years are refused: "01/04/24" could be 1924 or 2024.
+ */
 export function parseDate(text: string): string | null {
+  const dmy = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text);
+  const named = dmy ? null : /^(\d{1,2})[- ]([A-Za-z]{3,9})[- ](\d{4})$/.exec(text);
+  const iso = dmy || named ? null : /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   let y: number;
   let m: number;
   let d: number;
-  let match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text);
-  if (match) {
-    [d, m, y] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  } else {
-    match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-    if (!match) return null;
-    [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  }
+  if (dmy) [d, m, y] = [Number(dmy[1]), Number(dmy[2]), Number(dmy[3])];
+  else if (named) [d, m, y] = [Number(named[1]), MONTHS.get(named[2].toLowerCase()) ?? 0, Number(named[3])];
+  else if (iso) [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+  else return null;
   if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1) return null;
   const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
   if (d > days) return null;
   return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
-/** Whole-time equivalent between 0 and 1.5 (the column holds two decimals). */
+/**
+ * Whole-time equivalent between 0 and 1.5 (the column holds two decimals). A decimal comma ("0,6", as Excel
+ * writes it in a semicolon-separated file on a European setting) reads as a point.
+ */
 export function parseWte(text: string): string | null {
-  if (!/^\d{1,2}(\.\d+)?$|^\.\d+$/.test(text)) return null;
-  const n = Number(text);
+  const v = /^\d{1,2},\d+$/.test(text) ? text.replace(',', '.') : text;
+  if (!/^\d{1,2}(\.\d+)?$|^\.\d+$/.test(v)) return null;
+  const n = Number(v);
   if (!(n >= 0 && n <= 1.5)) return null;
-  return text;
+  return v;
 }
 
 export function parseFlag(text: string): boolean | null | undefined {
@@ -135,7 +162,7 @@ const staffGroupOf = remembered(normaliseStaffGroup);
 const dateOf = remembered(parseDate);
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-const DATE_FORMS = 'a date in the form DD/MM/YYYY or YYYY-MM-DD';
+const DATE_FORMS = 'a date in the form DD/MM/YYYY, DD-MON-YYYY or YYYY-MM-DD';
 
 /** Where a row's problems go, with the file's own column names. */
 class RowContext {
@@ -151,7 +178,17 @@ class RowContext {
     const i = this.columns.index[field];
     if (i === undefined) return null;
     const v = cells[i];
-    if (v === undefined || v === '') {
+    if (v === undefined) {
+      // The line ended early: a line break inside a value that was not in double quotes, or a lost comma.
+      if (fieldSpecs[field].required) {
+        this.fail(
+          field,
+          `${fieldSpecs[field].label} is missing: the line has ${cells.length} values where the header row has ${this.columns.width} columns`,
+        );
+      }
+      return null;
+    }
+    if (v === '') {
       if (fieldSpecs[field].required) this.fail(field, `${fieldSpecs[field].label} is missing`);
       return null;
     }
@@ -188,6 +225,19 @@ class RowContext {
  */
 export function checkRow(cells: string[], line: number, columns: ColumnMap): { row: StaffRow; errors: RowError[] } {
   const c = new RowContext(line, columns);
+  // Values beyond the header's last column mean the line's values have moved along ("Nurse, Band 5" without
+  // quotes is two values): every column after that comma would be read from its neighbour. Empty ones are
+  // only trailing commas.
+  for (let i = cells.length - 1; i >= columns.width; i--) {
+    if (cells[i].trim() !== '') {
+      c.errors.push({
+        line,
+        column: null,
+        message: `the line has ${i + 1} values where the header row has ${columns.width} columns: a value with a comma in it must be in double quotes`,
+      });
+      break;
+    }
+  }
   const assignment = c.cell(cells, 'assignment_number');
   let supervisor = c.cell(cells, 'supervisor');
   if (supervisor !== null && supervisor === assignment) {

@@ -366,6 +366,36 @@ describe('leadwell import staff', async () => {
     expect(res.err).toContain('Read as UTF-8.');
   });
 
+  it('says where the column names are when a title line comes before them', async () => {
+    const titled = path.join(dir, 'titled.csv');
+    await writeFile(titled, `Staff in post at 27/11/2026\n\n${header}\n`);
+    const res = await run([titled], { org: org.code });
+    expect(res.code).toBe(1);
+    expect(res.err).toContain(
+      "line 1: the column names must be on the first line, and they are on line 3: delete the 2 lines above them (a report's title, for example) and try again",
+    );
+    expect(res.err).not.toContain('no column for');
+  });
+
+  it('reads a semicolon-separated file with decimal commas and Oracle dates, as other settings save them', async () => {
+    const semi = await file('semicolons.csv', [
+      header.replaceAll(',', ';'),
+      '6001-1;60001;Ines;Garcia;;Ward Sister;Ward 6;03;6;0,80;;01-APR-2024;;;',
+    ]);
+    expect((await run([semi], { org: org.code })).code).toBe(0);
+    const stored = await db
+      .selectFrom('assignments')
+      .select(['wte', 'start_date', 'position_title'])
+      .where('organisation_id', '=', org.id)
+      .where('assignment_number', '=', '6001-1')
+      .executeTakeFirstOrThrow();
+    expect({ ...stored, start_date: String(stored.start_date) }).toEqual({
+      wte: '0.80',
+      start_date: '2024-04-01',
+      position_title: 'Ward Sister',
+    });
+  });
+
   it('explains wrong usage', async () => {
     await expect(run([], { org: org.code })).rejects.toThrow('Give exactly one FILE');
     await expect(run([path.join(dir, 'good.csv')], {})).rejects.toThrow('--org CODE is required');
