@@ -42,6 +42,19 @@ export function readCsv(text: string, onMalformed?: (problem: CsvMalformed) => v
 }
 
 /**
+ * Why a row with more values than the header has columns cannot be read, or null when it can. An unquoted comma
+ * ("Nurse, Band 5") splits one value in two and moves every later value into the next column; when the values
+ * it pushes out are empty, the row looks like one with trailing commas, so any value beyond the header counts.
+ */
+export function shiftedRow(cells: readonly string[], width: number): string | null {
+  if (cells.length <= width) return null;
+  const extraEmpty = cells.slice(width).every((c) => c.trim() === '');
+  return `the line has ${cells.length} values where the header row has ${width} columns: ${
+    extraEmpty ? 'remove the commas after its last value, and put ' : 'put '
+  }any value with a comma in it in double quotes`;
+}
+
+/**
  * One CSV field. Text that a spreadsheet would run as a formula (=, +, -, @ first) is prefixed with
  * an apostrophe, so that an export opened in Excel cannot execute anything.
  */

@@ -143,11 +143,18 @@ describe('rows and the rules across them', () => {
       line: 3,
       column: null,
       message:
-        'the line has 9 values where the header row has 8 columns: a value with a comma in it must be in double quotes',
+        'the line has 9 values where the header row has 8 columns: put any value with a comma in it in double quotes',
     });
-    // Trailing commas (empty values beyond the header) are only that.
+    // When the values pushed out are empty the line looks like one with trailing commas, so those count too.
     const trailing = row(4, ['A4', 'E4', 'Di', 'Khan', '', 'Porter', '', '2020-01-01', '', ' ']);
-    expect(trailing.errors).toEqual([]);
+    expect(trailing.errors).toEqual([
+      {
+        line: 4,
+        column: null,
+        message:
+          'the line has 10 values where the header row has 8 columns: remove the commas after its last value, and put any value with a comma in it in double quotes',
+      },
+    ]);
     // A line broken by an unquoted line break ends early.
     const short = row(5, ['A5', 'E5', 'Ed', 'Lee', '', 'Porter']);
     expect(short.errors).toEqual([

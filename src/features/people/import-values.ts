@@ -1,3 +1,4 @@
+import { shiftedRow } from '../../csv.ts';
 import type { Band } from '../../db/schema.ts';
 import { type ColumnMap, fieldSpecs, type ImportField } from './import-mapping.ts';
 import { staffGroups } from './people.ts';
@@ -225,19 +226,8 @@ class RowContext {
  */
 export function checkRow(cells: string[], line: number, columns: ColumnMap): { row: StaffRow; errors: RowError[] } {
   const c = new RowContext(line, columns);
-  // Values beyond the header's last column mean the line's values have moved along ("Nurse, Band 5" without
-  // quotes is two values): every column after that comma would be read from its neighbour. Empty ones are
-  // only trailing commas.
-  for (let i = cells.length - 1; i >= columns.width; i--) {
-    if (cells[i].trim() !== '') {
-      c.errors.push({
-        line,
-        column: null,
-        message: `the line has ${i + 1} values where the header row has ${columns.width} columns: a value with a comma in it must be in double quotes`,
-      });
-      break;
-    }
-  }
+  const shifted = shiftedRow(cells, columns.width);
+  if (shifted !== null) c.errors.push({ line, column: null, message: shifted });
   const assignment = c.cell(cells, 'assignment_number');
   let supervisor = c.cell(cells, 'supervisor');
   if (supervisor !== null && supervisor === assignment) {

@@ -109,6 +109,12 @@ describe('the reorganisations log', () => {
       await db.selectFrom('reorganisations').select(db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
     ).n;
     expect(after).toBe(before);
+    // An unquoted comma in the rationale would move every later value into the next column: refused, not misread.
+    const shifted = await upload('log.csv', `${header}\nOAK,2020-01-01,5,Why, and how,,Benefit,,,\n`);
+    expect(shifted.statusCode).toBe(400);
+    expect(shifted.body).toContain(
+      'Line 2: the line has 10 values where the header row has 9 columns: remove the commas after its last value, and put any value with a comma in it in double quotes',
+    );
 
     const good = await upload('log.csv', `${header}\nOAK,01/01/2020,5,Why,100,Benefit,2021-01-01,,\n`);
     expect(good.statusCode).toBe(303);

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { csvLine, readCsv } from '../../csv.ts';
+import { csvLine, readCsv, shiftedRow } from '../../csv.ts';
 import type { Deps } from '../../deps.ts';
 import { audit } from '../../plugins/audit.ts';
 import type { Actor } from '../priorities/register.ts';
@@ -80,9 +80,13 @@ function csvRows(body: string): RawRow[] | LineError[] {
       },
     ];
   }
-  return rows
-    .slice(1)
-    .map((r) => ({ line: r.line, values: Object.fromEntries(header.map((h, i) => [h, r.cells[i] ?? ''])) }));
+  const lines = rows.slice(1);
+  const shifted = lines.flatMap((r) => {
+    const message = shiftedRow(r.cells, header.length);
+    return message === null ? [] : [{ line: r.line, message }];
+  });
+  if (shifted.length) return shifted;
+  return lines.map((r) => ({ line: r.line, values: Object.fromEntries(header.map((h, i) => [h, r.cells[i] ?? ''])) }));
 }
 
 /** The line on which each top-level object of the array starts, for JSON error messages. */
