@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CsvMalformed, csvLine, readCsv } from './csv.ts';
+import { type CsvMalformed, csvLine, fileDate, readCsv, shiftedRow } from './csv.ts';
 
 describe('readCsv', () => {
   it('gives each row the line it starts on, across quoted line breaks, CRLF and blank lines', () => {
@@ -30,5 +30,38 @@ describe('readCsv', () => {
 
   it('writes fields a spreadsheet cannot run as formulas', () => {
     expect(csvLine(['=SUM(A1)', '-5', 'a,b', null])).toBe(`'=SUM(A1),-5,"a,b",`);
+  });
+});
+
+describe('values as files write them', () => {
+  it('reads dates in the three forms imports meet, and only real calendar dates', () => {
+    expect(fileDate('01/04/2020')).toBe('2020-04-01');
+    expect(fileDate('1/4/2020')).toBe('2020-04-01');
+    expect(fileDate('01-APR-2020')).toBe('2020-04-01');
+    expect(fileDate('1 april 2020')).toBe('2020-04-01');
+    expect(fileDate('2020-04-01')).toBe('2020-04-01');
+    expect(fileDate('2020-4-1')).toBe('2020-04-01');
+    expect(fileDate('29/02/2024')).toBe('2024-02-29');
+    for (const bad of [
+      '29/02/2023',
+      '31-JUN-2020',
+      '2020-13-01',
+      '00/01/2020',
+      '01/04/20',
+      '01-XYZ-2020',
+      'soon',
+      '',
+    ]) {
+      expect(fileDate(bad), bad).toBeNull();
+    }
+  });
+
+  it('finds a row with more values than its header has columns', () => {
+    expect(shiftedRow(['a', 'b'], 2)).toBeNull();
+    expect(shiftedRow(['a'], 2)).toBeNull();
+    expect(shiftedRow(['a', 'b', 'c'], 2)).toBe(
+      'the line has 3 values where the header row has 2 columns: put any value with a comma in it in double quotes',
+    );
+    expect(shiftedRow(['a', 'b', ''], 2)).toContain('remove the commas after its last value');
   });
 });

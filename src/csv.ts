@@ -41,6 +41,47 @@ export function readCsv(text: string, onMalformed?: (problem: CsvMalformed) => v
   return rows;
 }
 
+// Months by name, as Oracle (and so ESR's interface files) writes dates: 01-APR-2024.
+const MONTHS = new Map(
+  [
+    'january',
+    'february',
+    'march',
+    'april',
+    'may',
+    'june',
+    'july',
+    'august',
+    'september',
+    'october',
+    'november',
+    'december',
+  ]
+    .flatMap((name, i) => [[name, i + 1] as const, [name.slice(0, 3), i + 1] as const])
+    .concat([['sept', 9]]),
+);
+
+/**
+ * A date as the files Leadwell imports write it, as YYYY-MM-DD; null when it is none or not a real calendar date.
+ * DD/MM/YYYY (UK spreadsheets, ESR's reports), DD-MON-YYYY (Oracle's form in ESR's interface files: 01-APR-2024,
+ * any case, the month short or whole, dashes or spaces) and YYYY-MM-DD. Two-digit years are refused: "01/04/24"
+ * could be 1924 or 2024.
+ */
+export function fileDate(text: string): string | null {
+  const dmy = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text);
+  const named = dmy ? null : /^(\d{1,2})[- ]([A-Za-z]{3,9})[- ](\d{4})$/.exec(text);
+  const iso = dmy || named ? null : /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text);
+  let y: number;
+  let m: number;
+  let d: number;
+  if (dmy) [d, m, y] = [Number(dmy[1]), Number(dmy[2]), Number(dmy[3])];
+  else if (named) [d, m, y] = [Number(named[1]), MONTHS.get(named[2].toLowerCase()) ?? 0, Number(named[3])];
+  else if (iso) [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+  else return null;
+  if (m < 1 || m > 12 || d < 1 || d > new Date(Date.UTC(y, m, 0)).getUTCDate()) return null;
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
 /**
  * Why a row with more values than the header has columns cannot be read, or null when it can. An unquoted comma
  * ("Nurse, Band 5") splits one value in two and moves every later value into the next column; when the values

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fileDate } from '../../csv.ts';
 import { bands } from '../people/people.ts';
 import {
   bodyLabels,
@@ -22,11 +23,10 @@ export function isIsoDate(s: string): boolean {
   return dt.getUTCFullYear() === y && dt.getUTCMonth() === mo - 1 && dt.getUTCDate() === d;
 }
 
-/** A date written YYYY-MM-DD or DD/MM/YYYY (as spreadsheets save it), as YYYY-MM-DD; '' stays ''. */
+/** A date as files write it (`fileDate`: DD/MM/YYYY, DD-MON-YYYY, YYYY-MM-DD) as YYYY-MM-DD; anything else as it is. */
 export function normaliseDateText(s: string): string {
   const t = s.trim();
-  const uk = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(t);
-  return uk ? `${uk[3]}-${uk[2].padStart(2, '0')}-${uk[1].padStart(2, '0')}` : t;
+  return fileDate(t) ?? t;
 }
 
 export interface DateParts {

@@ -1,3 +1,4 @@
+import { fileDate } from '../../csv.ts';
 import type { LearningOutcome, LearningSource } from '../../db/schema.ts';
 
 // Rules of the learning record, pure: labels, totals, and the checks of one imported row.
@@ -39,19 +40,9 @@ export function totalHours(records: readonly { hours: number | null }[]): number
   return Math.round(records.reduce((s, r) => s + (r.hours ?? 0), 0) * 100) / 100;
 }
 
-/** A real calendar date as YYYY-MM-DD, from YYYY-MM-DD or DD/MM/YYYY (the way UK spreadsheets write dates). */
+/** A real calendar date as YYYY-MM-DD, from the forms files write dates in (`fileDate`). */
 export function parseDate(text: string): string | undefined {
-  let y: number;
-  let m: number;
-  let d: number;
-  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text);
-  const uk = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text);
-  if (iso) [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
-  else if (uk) [d, m, y] = [Number(uk[1]), Number(uk[2]), Number(uk[3])];
-  else return undefined;
-  const date = new Date(Date.UTC(y, m - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return undefined;
-  return date.toISOString().slice(0, 10);
+  return fileDate(text) ?? undefined;
 }
 
 /**

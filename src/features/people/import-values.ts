@@ -1,4 +1,4 @@
-import { shiftedRow } from '../../csv.ts';
+import { fileDate, shiftedRow } from '../../csv.ts';
 import type { Band } from '../../db/schema.ts';
 import { type ColumnMap, fieldSpecs, type ImportField } from './import-mapping.ts';
 import { staffGroups } from './people.ts';
@@ -97,46 +97,12 @@ export function normaliseStaffGroup(text: string): string | null {
   return groupByName.get(groupKey(text)) ?? null;
 }
 
-// Months by name, as Oracle (and so ESR's interface files) writes dates: 01-APR-2024.
-const MONTHS = new Map(
-  [
-    'january',
-    'february',
-    'march',
-    'april',
-    'may',
-    'june',
-    'july',
-    'august',
-    'september',
-    'october',
-    'november',
-    'december',
-  ]
-    .flatMap((name, i) => [[name, i + 1] as const, [name.slice(0, 3), i + 1] as const])
-    .concat([['sept', 9]]),
-);
-
-/**
- * DD/MM/YYYY (ESR's reports and Excel), DD-MON-YYYY (ESR's interface files, "01-APR-2024", any case, the month
- * abbreviated or in full) or YYYY-MM-DD, as an ISO date; null when it is not a real calendar date. Two-digit
- * years are refused: "01/04/24" could be 1924 or 2024.
- */
+/** A date as the staff file writes it (`fileDate`: DD/MM/YYYY, DD-MON-YYYY or YYYY-MM-DD), from 1900 to 2200. */
 export function parseDate(text: string): string | null {
-  const dmy = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text);
-  const named = dmy ? null : /^(\d{1,2})[- ]([A-Za-z]{3,9})[- ](\d{4})$/.exec(text);
-  const iso = dmy || named ? null : /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  let y: number;
-  let m: number;
-  let d: number;
-  if (dmy) [d, m, y] = [Number(dmy[1]), Number(dmy[2]), Number(dmy[3])];
-  else if (named) [d, m, y] = [Number(named[1]), MONTHS.get(named[2].toLowerCase()) ?? 0, Number(named[3])];
-  else if (iso) [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
-  else return null;
-  if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1) return null;
-  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  if (d > days) return null;
-  return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  const iso = fileDate(text);
+  if (iso === null) return null;
+  const y = Number(iso.slice(0, 4));
+  return y < 1900 || y > 2200 ? null : iso;
 }
 
 /**

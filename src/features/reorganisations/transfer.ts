@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { csvLine, readCsv, shiftedRow } from '../../csv.ts';
+import { csvLine, fileDate, readCsv, shiftedRow } from '../../csv.ts';
 import type { Deps } from '../../deps.ts';
 import { audit } from '../../plugins/audit.ts';
 import type { Actor } from '../priorities/register.ts';
@@ -50,11 +50,10 @@ export function exportLog(rows: ReorgRow[], format: 'csv' | 'json'): string {
   return `${[csvLine([...columns]), ...data.map((d) => csvLine(columns.map((c) => d[c])))].join('\r\n')}\r\n`;
 }
 
-/** Dates written DD/MM/YYYY (as spreadsheets save them) as YYYY-MM-DD. */
+/** Dates as files write them (`fileDate`: DD/MM/YYYY, DD-MON-YYYY, YYYY-MM-DD) as YYYY-MM-DD. */
 const isoText = (s: unknown) => {
   const t = String(s ?? '').trim();
-  const uk = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(t);
-  return uk ? `${uk[3]}-${uk[2]!.padStart(2, '0')}-${uk[1]!.padStart(2, '0')}` : t;
+  return fileDate(t) ?? t;
 };
 /** A leading apostrophe protects text from spreadsheets on export; the import removes it. */
 const text = (s: unknown) => (s === null || s === undefined ? '' : String(s).replace(/^'(?=[=+\-@])/, ''));
