@@ -23,6 +23,7 @@ const schema = z.object({
   DEMO_MODE: bool.optional(),
   LOAD_DEMO_DATA: bool.default(true),
   RUN_JOBS: bool.default(true),
+  WATCH_TEMPLATES: bool.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: bool.default(false),
   SMTP_URL: z.string().optional(),
@@ -60,6 +61,9 @@ function toConfig(env: z.infer<typeof schema>) {
     loadDemoData: env.LOAD_DEMO_DATA,
     // The web process runs the job worker too unless told not to (a separate `leadwell worker` process instead).
     runJobs: env.RUN_JOBS,
+    // Read templates from disk again on every request (for editing them): compiling a large form's templates
+    // costs a second or more a request, so only `npm run dev` asks for it, never the demo or production.
+    watchTemplates: env.WATCH_TEMPLATES,
     logLevel: env.LOG_LEVEL,
     trustProxy: env.TRUST_PROXY,
     smtpUrl: env.SMTP_URL,

@@ -41,7 +41,7 @@ async function main() {
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   let worker: Worker | undefined;
   const { demoMode } = await prepareDatabase(deps, say);
-  app = await buildApp(deps, { demoMode, watchTemplates: config.env === 'development' });
+  app = await buildApp(deps, { demoMode, watchTemplates: config.watchTemplates });
   await app.listen({ host: config.host, port: config.port });
   if (config.runJobs) worker = await startWorker(deps, server.url, jobs);
   const address = app.server.address();

@@ -12,6 +12,9 @@ describe('configuration', () => {
     expect(c.dataDir).toBe('./data');
     expect(c.disclosureMin).toBe(8);
     expect(c.sessionSecret.length).toBeGreaterThanOrEqual(32);
+    // Compiled templates are kept: the demo (npm start) must not compile every page on every request.
+    expect(c.watchTemplates).toBe(false);
+    expect(loadConfig({ WATCH_TEMPLATES: 'true' }).watchTemplates).toBe(true);
   });
 
   it('names every wrong variable in one message', () => {
