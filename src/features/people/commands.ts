@@ -70,7 +70,8 @@ export const commands: Command[] = [
       const { mapping, errors } = parseMappingSpec(values.map as string | undefined);
       if (errors.length) throw new UsageError(`--map: ${errors.join('; ')}`);
       const info = await stat(file).catch(() => null);
-      if (!info?.isFile()) throw new UsageError(`No such file: ${file}`);
+      if (!info) throw new UsageError(`No such file: ${file}`);
+      if (!info.isFile()) throw new UsageError(`${file} is a folder, not a file: name the CSV file inside it`);
       const organisation = await findOrganisation(deps.db, values.org.trim());
       if (!organisation) throw new UsageError(`No organisation with the ODS code ${values.org.trim().toUpperCase()}.`);
       const expectedRows = await countLines(file);

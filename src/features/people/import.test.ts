@@ -405,5 +405,7 @@ describe('leadwell import staff', async () => {
     await expect(run([path.join(dir, 'good.csv')], { org: org.code, map: 'X=nonsense' })).rejects.toThrow(
       '"nonsense" is not a field we import',
     );
+    await expect(run([path.join(dir, 'missing.csv')], { org: org.code })).rejects.toThrow('No such file:');
+    await expect(run([dir], { org: org.code })).rejects.toThrow(`${dir} is a folder, not a file`);
   });
 });
