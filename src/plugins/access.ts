@@ -520,25 +520,40 @@ export function developmentAccess(v: Viewer, s: DevelopmentSubject): Development
   return null;
 }
 
+/**
+ * What developmentAccess needs about a person, as two columns over `personId` (a column reference such as
+ * 'p.id'), for a statement that reads a record together with its subject in one round trip. Turn the row's
+ * columns into the subject with developmentSubjectOf.
+ */
+export function developmentSubjectColumns(personId: string) {
+  const ref = sql.ref(personId);
+  return [
+    sql<number[]>`ARRAY(SELECT a.line_manager_assignment_id FROM assignments a
+        WHERE a.person_id = ${ref} AND a.end_date IS NULL AND a.line_manager_assignment_id IS NOT NULL)`.as(
+      'subject_managers',
+    ),
+    sql<number[]>`ARRAY(SELECT DISTINCT a.organisation_id FROM assignments a
+        WHERE a.person_id = ${ref} AND a.end_date IS NULL)`.as('subject_orgs'),
+  ] as const;
+}
+
+export const developmentSubjectOf = (
+  personId: number | string,
+  row: { subject_managers: (number | string)[]; subject_orgs: (number | string)[] },
+): DevelopmentSubject => ({
+  personId: Number(personId),
+  lineManagerAssignmentIds: row.subject_managers.map(Number),
+  organisationIds: row.subject_orgs.map(Number),
+});
+
 /** Load what developmentAccess needs about a person; undefined when there is no such person. */
 export async function loadDevelopmentSubject(db: Database, personId: number): Promise<DevelopmentSubject | undefined> {
   const row = await db
     .selectFrom('people as p')
-    .select([
-      'p.id',
-      sql<number[]>`ARRAY(SELECT a.line_manager_assignment_id FROM assignments a
-        WHERE a.person_id = p.id AND a.end_date IS NULL AND a.line_manager_assignment_id IS NOT NULL)`.as('managers'),
-      sql<number[]>`ARRAY(SELECT DISTINCT a.organisation_id FROM assignments a
-        WHERE a.person_id = p.id AND a.end_date IS NULL)`.as('orgs'),
-    ])
+    .select(['p.id', ...developmentSubjectColumns('p.id')])
     .where('p.id', '=', personId)
     .executeTakeFirst();
-  if (!row) return undefined;
-  return {
-    personId: Number(row.id),
-    lineManagerAssignmentIds: row.managers.map(Number),
-    organisationIds: row.orgs.map(Number),
-  };
+  return row && developmentSubjectOf(row.id, row);
 }
 
 /**

@@ -4,9 +4,9 @@ import { authorise, loadDevelopmentSubject } from '../../plugins/access.ts';
 import { guard, schemaError } from '../../web/http.ts';
 import type { ReportLine } from './feedback.ts';
 import { progress, type RoundRow, requestsFor, roundsFacilitatedBy, roundsOfPerson } from './queries.ts';
-import { storedReportOf } from './report-store.ts';
+import { loadRoundReport } from './report-store.ts';
 import { errorReply, meReply, type ReportParams, reportParams, reportReply } from './schemas.ts';
-import { auditRead, loadRound, roundPermission } from './service.ts';
+import { auditRead, roundPermission } from './service.ts';
 
 const tags = ['360 feedback'];
 const errors = { 400: errorReply, 401: errorReply, 403: errorReply, 404: errorReply };
@@ -94,13 +94,14 @@ export async function api(app: FastifyInstance, { deps }: AppContext) {
       },
     },
     async (req) => {
-      const loaded = await loadRound(db, req.params.id);
+      // One statement for the round, its subject and its stored report; the report is used once access is decided,
+      // while the read is audited, as on the page.
+      const loaded = await loadRoundReport(db, req.params.id);
       guard(req, roundPermission(loaded));
       const { round } = loaded;
-      // Read while the read is audited, as on the page.
       const [, { report }] = await Promise.all([
         auditRead(db, { viewer: req.viewer!, ip: req.ip }, loaded, 'report'),
-        storedReportOf(db, round),
+        loaded.report(),
       ]);
       return {
         round: {

@@ -49,7 +49,8 @@ const roundColumns = [
   'p.family_name',
 ] as const;
 
-function rounds(db: Db) {
+/** Rounds with their subject's name (the columns of RoundRow). */
+export function rounds(db: Db) {
   return db.selectFrom('feedback_rounds as r').innerJoin('people as p', 'p.id', 'r.person_id').select(roundColumns);
 }
 

@@ -1,5 +1,8 @@
 import { sql } from 'kysely';
-import type { Db } from './queries.ts';
+import type { Database } from '../../db/database.ts';
+import { preparedQuery } from '../../db/prepared.ts';
+import { developmentSubjectColumns } from '../../plugins/access.ts';
+import { type Db, type RoundRow, rounds } from './queries.ts';
 
 // Stored 360 reports: one row per closed round, read by its primary key. SQL only; report-store.ts decides what
 // goes in (the anonymity rule's output) and when.
@@ -17,6 +20,40 @@ export async function readStoredReport(db: Db, roundId: number): Promise<StoredR
     .select(['report', 'chart', 'framework_title', 'framework_version'])
     .where('round_id', '=', roundId)
     .executeTakeFirst();
+}
+
+/** A round, what the access decision needs about its subject, and its stored report (null columns when none). */
+export interface RoundReportRow extends RoundRow {
+  subject_managers: number[];
+  subject_orgs: number[];
+  report: unknown;
+  chart: unknown;
+  framework_title: string | null;
+  framework_version: number | null;
+}
+
+// Every read of a report starts here, so the statement is compiled once and runs as a named prepared statement
+// (src/db/prepared.ts): the round, its subject's access facts and the stored report used to be three statements.
+const roundReportQuery = preparedQuery(['id'], (db, v) =>
+  rounds(db)
+    .leftJoin('feedback_reports as fr', 'fr.round_id', 'r.id')
+    .select([
+      ...developmentSubjectColumns('r.person_id'),
+      'fr.report',
+      'fr.chart',
+      'fr.framework_title',
+      'fr.framework_version',
+    ])
+    .where(sql<boolean>`r.id = ${v.id}`),
+);
+
+/**
+ * A round with its subject's access facts and its stored report, in one statement. The report is only read here:
+ * the caller decides access (from the subject) before it uses it.
+ */
+export async function readRoundWithReport(db: Database, roundId: number): Promise<RoundReportRow | undefined> {
+  const [row] = await roundReportQuery(db, { id: roundId });
+  return row as RoundReportRow | undefined;
 }
 
 /** The reports of several rounds at once (a person's development record). */

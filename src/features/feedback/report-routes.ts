@@ -5,7 +5,7 @@ import { guard, HttpError } from '../../web/http.ts';
 import { addPlanItems } from '../plans/queries.ts';
 import { shownMean } from './feedback.ts';
 import { competencyHead, presentReport } from './present.ts';
-import { storedReportOf } from './report-store.ts';
+import { loadRoundReport, storedReportOf } from './report-store.ts';
 import { auditRead, auditWrite, loadRound, roundPermission } from './service.ts';
 import { actorOf, idParam, presentRound, roundUrl, views } from './web.ts';
 
@@ -16,14 +16,14 @@ export async function reportRoutes(app: FastifyInstance, ctx: AppContext) {
   const { db } = ctx.deps;
 
   app.get<{ Params: { id: string } }>('/feedback/:id/report', async (req, reply) => {
-    const loaded = await loadRound(db, idParam(req.params.id));
+    // The round, its subject and its stored report come in one statement; the report is used only once access is
+    // decided, while the read is audited (the entry is written either way, and the page fails if it cannot be).
+    const loaded = await loadRoundReport(db, idParam(req.params.id));
     const viewer = guard(req, roundPermission(loaded));
     const { round } = loaded;
-    // Access is decided: the report is read while the read is audited (the entry is written either way, and the
-    // page fails if it cannot be).
     const [, { report, chart, framework }] = await Promise.all([
       auditRead(db, actorOf(req), loaded, 'report'),
-      storedReportOf(db, round),
+      loaded.report(),
     ]);
     const subject = `${round.given_name} ${round.family_name}`;
     const view = presentReport(report);

@@ -1,10 +1,18 @@
 import type { Database } from '../../db/database.ts';
+import { developmentSubjectOf } from '../../plugins/access.ts';
+import { notFound } from '../../web/http.ts';
 import { versionMeta } from '../frameworks/document-queries.ts';
 import type { Report } from './feedback.ts';
 import { domainChart } from './present.ts';
 import { findRound, type RoundRow } from './queries.ts';
-import { insertStoredReport, readStoredReport, roundsWithoutReport } from './report-queries.ts';
-import { reportOf } from './service.ts';
+import {
+  insertStoredReport,
+  readRoundWithReport,
+  readStoredReport,
+  roundsWithoutReport,
+  type StoredRow,
+} from './report-queries.ts';
+import { type LoadedRound, reportOf } from './service.ts';
 
 // A closed round's report is computed once and stored (feedback_reports): the answers can no longer change, so
 // every later read (the page, the printable page, the API, the development record) takes that one row. What is
@@ -47,12 +55,41 @@ export async function storeReport(db: Database, round: RoundRow): Promise<Stored
  */
 export async function storedReportOf(db: Database, round: RoundRow): Promise<StoredReport> {
   if (round.status !== 'closed') return computeReport(db, round);
-  const row = await readStoredReport(db, round.id);
+  return reportFromRow(db, round, await readStoredReport(db, round.id));
+}
+
+/** storedReportOf, given the round's stored row as read already (undefined: none stored). */
+function reportFromRow(
+  db: Database,
+  round: RoundRow,
+  row: StoredRow | undefined,
+): Promise<StoredReport> | StoredReport {
+  if (round.status !== 'closed') return computeReport(db, round);
   if (!row) return storeReport(db, round);
   return {
     report: row.report as Report,
     chart: row.chart as ReportChart | null,
     framework: { title: row.framework_title, version: row.framework_version },
+  };
+}
+
+/**
+ * A round and its subject (as loadRound gives them, or 404) with its report, read in one statement. `report()`
+ * gives what storedReportOf would: call it only once access is decided.
+ */
+export async function loadRoundReport(
+  db: Database,
+  id: number,
+): Promise<LoadedRound & { report(): Promise<StoredReport> }> {
+  const row = await readRoundWithReport(db, id);
+  if (!row) throw notFound('360 round');
+  const { subject_managers, subject_orgs, report, chart, framework_title, framework_version, ...round } = row;
+  const stored =
+    framework_title === null ? undefined : { report, chart, framework_title, framework_version: framework_version! };
+  return {
+    round,
+    subject: developmentSubjectOf(round.person_id, { subject_managers, subject_orgs }),
+    report: async () => reportFromRow(db, round, stored),
   };
 }
 
