@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
+import { preparedQuery } from '../../db/prepared.ts';
 import type { DB, EvidenceKind } from '../../db/schema.ts';
 import type { Rating } from './assessments.ts';
 import type { AssessmentRow } from './queries.ts';
@@ -89,8 +90,16 @@ export interface ResultPageRow extends AssessmentRow {
  * chart, the previous assessment it is compared with, and its evidence. Each part is an indexed lookup (primary
  * keys, and self_assessments_person_idx for the previous one); the route checks whose it is and its status.
  */
-export async function readResultPage(db: Db, assessmentId: number): Promise<ResultPageRow | undefined> {
-  const { rows } = await sql<ResultPageRow>`
+export async function readResultPage(db: Database, assessmentId: number): Promise<ResultPageRow | undefined> {
+  const [row] = await resultPageQuery(db, { id: assessmentId });
+  return row;
+}
+
+// Every result page (the person's own, a line manager's or an admin's audited read) runs this statement, so it is
+// compiled once and runs as a named prepared statement (src/db/prepared.ts) instead of being parsed and planned on
+// every read.
+const resultPageQuery = preparedQuery(['id'], (db, v) => {
+  const query = sql<ResultPageRow>`
     SELECT sa.id, sa.person_id, sa.framework_version_id, sa.management_level, sa.level_source, sa.band, sa.status,
            sa.started_at, sa.updated_at, sa.submitted_at, sa.import_id, di.source_organisation AS imported_from,
            r.result, r.chart,
@@ -117,9 +126,9 @@ export async function readResultPage(db: Db, assessmentId: number): Promise<Resu
            AND (p.submitted_at < sa.submitted_at OR (p.submitted_at = sa.submitted_at AND p.id < sa.id))
          ORDER BY p.submitted_at DESC, p.id DESC
          LIMIT 1) prev ON true
-     WHERE sa.id = ${assessmentId}`.execute(db);
-  return rows[0];
-}
+     WHERE sa.id = ${v.id}`;
+  return { compile: () => query.compile(db) };
+});
 
 /** Submitted assessments without a stored result (submitted or imported before results were stored), oldest first. */
 export async function submittedWithoutResult(db: Db, limit: number) {

@@ -5,13 +5,12 @@ import {
   type DevelopmentAccess,
   type DevelopmentSubject,
   developmentAccess,
-  loadDevelopmentSubject,
   type Viewer,
 } from '../../plugins/access.ts';
 import { type AuditEntry, audit } from '../../plugins/audit.ts';
 import { setFlash, takeFlash as takeSessionFlash } from '../../plugins/session.ts';
 import { guard, HttpError, notFound } from '../../web/http.ts';
-import { findPerson } from '../people/queries.ts';
+import { findNamedSubject } from '../people/queries.ts';
 
 // What the development pages and API share: the access decision on a person's record (audited when the
 // reader is someone else), the person's own id, flash messages and ids from URLs.
@@ -46,12 +45,13 @@ export async function readSubject<T = undefined>(
   load?: () => Promise<T>,
 ): Promise<SubjectAccess & { loaded: T }> {
   const viewer = guard(req, { action: 'signed-in' });
-  // The person's name is read alongside the access facts; it is only used once access is granted.
-  const [subject, person] = await Promise.all([loadDevelopmentSubject(db, personId), findPerson(db, personId)]);
-  if (!subject) throw notFound('Person');
+  // The person's name is read with the access facts (one statement); it is only used once access is granted.
+  const found = await findNamedSubject(db, personId);
+  if (!found) throw notFound('Person');
+  const { subject, person } = found;
   const access = developmentAccess(viewer, subject);
   guard(req, { action: 'development:read', subject });
-  if (!person || !access) throw notFound('Person');
+  if (!access) throw notFound('Person');
   const [loaded] = await Promise.all([
     load ? load() : (undefined as T),
     access !== 'self'

@@ -1,7 +1,14 @@
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
+import { preparedQuery } from '../../db/prepared.ts';
 import type { DB } from '../../db/schema.ts';
-import { personScope, type Viewer } from '../../plugins/access.ts';
+import {
+  type DevelopmentSubject,
+  developmentSubjectColumns,
+  developmentSubjectOf,
+  personScope,
+  type Viewer,
+} from '../../plugins/access.ts';
 import type { TextEncoding } from '../../text.ts';
 import { personDetails } from './people.ts';
 import { familyKey, givenKey } from './search-queries.ts';
@@ -14,6 +21,32 @@ export async function findPerson(db: Database, id: number) {
     .select(['id', ...personDetails, 'updated_at'])
     .where('id', '=', id)
     .executeTakeFirst();
+}
+
+// Every audited read of someone's development record starts here, so it is compiled once (src/db/prepared.ts).
+const namedSubjectQuery = preparedQuery(['id'], (db, v) =>
+  db
+    .selectFrom('people as p')
+    .select(['p.id', 'p.given_name', 'p.family_name', ...developmentSubjectColumns('p.id')])
+    .where(sql<boolean>`p.id = ${v.id}`),
+);
+
+/**
+ * A person's name and what the access decision on their development record needs (loadDevelopmentSubject), in one
+ * statement; undefined when there is no such person. Only the name is read of their details.
+ */
+export async function findNamedSubject(
+  db: Database,
+  id: number,
+): Promise<
+  { person: { id: number; given_name: string; family_name: string }; subject: DevelopmentSubject } | undefined
+> {
+  const [row] = await namedSubjectQuery(db, { id });
+  if (!row) return undefined;
+  return {
+    person: { id: row.id, given_name: row.given_name, family_name: row.family_name },
+    subject: developmentSubjectOf(row.id, row),
+  };
 }
 
 /** Which of these people the viewer may see (for links, and the 403 on a person page). */
