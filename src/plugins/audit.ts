@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
+import { preparedQuery } from '../db/prepared.ts';
 import type { Viewer } from './access.ts';
 
 export interface AuditEntry {
@@ -29,16 +31,33 @@ export async function audit(
             : null,
           ip: actor.ip ?? null,
         };
-  await db
-    .insertInto('audit_log')
-    .values({
-      ...who,
-      action: entry.action,
-      subject_type: entry.subjectType ?? null,
-      subject_id: entry.subjectId === undefined ? null : String(entry.subjectId),
-      person_id: entry.personId ?? null,
-      organisation_id: entry.organisationId ?? null,
-      details: entry.details ? JSON.stringify(entry.details) : null,
-    })
-    .execute();
+  await insertEntry(db, {
+    ...who,
+    action: entry.action,
+    subject_type: entry.subjectType ?? null,
+    subject_id: entry.subjectId === undefined ? null : String(entry.subjectId),
+    person_id: entry.personId ?? null,
+    organisation_id: entry.organisationId ?? null,
+    details: entry.details ? JSON.stringify(entry.details) : null,
+  });
 }
+
+const columns = [
+  'actor_account_id',
+  'actor_label',
+  'ip',
+  'action',
+  'subject_type',
+  'subject_id',
+  'person_id',
+  'organisation_id',
+  'details',
+] as const;
+
+// Every audited read (each read of another person's record) runs this insert, so it is compiled once and runs as a
+// named prepared statement (src/db/prepared.ts). Each value is a bind parameter typed by its column, as before.
+const insertEntry = preparedQuery(columns, (db, v) =>
+  db
+    .insertInto('audit_log')
+    .values(Object.fromEntries(columns.map((c) => [c, sql`${v[c]}`])) as Record<(typeof columns)[number], never>),
+);
