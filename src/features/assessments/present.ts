@@ -125,20 +125,23 @@ export function withPrevious(profile: ProfileChart, result: AssessmentResult, pr
   return { svg: profile.svg, table: { ...profile.table, head, rows } };
 }
 
+// Object.assign rather than `{ ...c, bandLabel }`: a spread that adds properties costs about a microsecond a copy on
+// Node 20 (docs/performance.md, design rules), and a result has tens of competencies on every page read.
 export function presentCompetencies(result: AssessmentResult) {
-  return result.competencies.map((c) => ({
-    ...c,
-    bandLabel: c.band ? bandShort[c.band] : 'No band',
-    tagClass:
-      c.band === 'green'
-        ? 'nhsuk-tag--green'
-        : c.band === 'amber'
-          ? 'nhsuk-tag--orange'
-          : c.band === 'red'
-            ? 'nhsuk-tag--red'
-            : 'nhsuk-tag--grey',
-    gapText: c.gap === null ? '–' : c.gap === 0 ? 'None' : `${c.gap} step${c.gap === 1 ? '' : 's'} below`,
-  }));
+  return result.competencies.map((c) =>
+    Object.assign({}, c, {
+      bandLabel: c.band ? bandShort[c.band] : 'No band',
+      tagClass:
+        c.band === 'green'
+          ? 'nhsuk-tag--green'
+          : c.band === 'amber'
+            ? 'nhsuk-tag--orange'
+            : c.band === 'red'
+              ? 'nhsuk-tag--red'
+              : 'nhsuk-tag--grey',
+      gapText: c.gap === null ? '–' : c.gap === 0 ? 'None' : `${c.gap} step${c.gap === 1 ? '' : 's'} below`,
+    }),
+  );
 }
 
 /**
