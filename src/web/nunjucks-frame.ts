@@ -4,7 +4,7 @@ import nunjucks from 'nunjucks';
 // `loop.index`): each iteration of a {% for %} sets the loop variable and seven `loop.*` names, each through
 // String.prototype.split, which costs 0.15–0.2 µs on Node 20 (indexOf, 20 ns). In a 360 report's render that was
 // 40% of the time (and much of its garbage). The same rule follows, with a name's parts worked out once: names
-// come from compiled templates, so there are few of them. nunjucks 3.2.4 is its last release; frameSet.test.ts
+// come from compiled templates, so there are few of them. nunjucks 3.2.4 is its last release; nunjucks-frame.test.ts
 // checks this against the original.
 
 interface Frame {
