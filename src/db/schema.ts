@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { TextEncoding } from '../text.ts';
 
 // Types of the tables as created by the migrations in ./migrations. Dates are 'YYYY-MM-DD' strings;
 // timestamps are Date objects; numeric is a string (exact), parsed where used.
@@ -211,7 +212,7 @@ export interface StaffImportsTable {
   /** Added by 20261126_1760_staff_import_log: all errors, where `errors` keeps the first 1,000. */
   error_count: Generated<number>;
   /** Added by 20261130_0200_staff_import_encoding: how the file's bytes were read as text (null before then). */
-  encoding: 'utf-8' | 'windows-1252' | 'utf-16le' | null;
+  encoding: TextEncoding | null;
 }
 
 export interface AppSettingsTable {

@@ -1,10 +1,10 @@
-import { readCsv } from '../../csv.ts';
+import { fileDate, readCsv } from '../../csv.ts';
 import type { Database } from '../../db/database.ts';
 import type { LearningOutcome } from '../../db/schema.ts';
 import type { Viewer } from '../../plugins/access.ts';
 import { audit } from '../../plugins/audit.ts';
 import { insertImported, matchStaff } from './import-queries.ts';
-import { EARLIEST, MAX_HOURS, MAX_PROVIDER, MAX_TITLE, parseDate } from './learning-record.ts';
+import { EARLIEST, MAX_HOURS, MAX_PROVIDER, MAX_TITLE } from './learning-record.ts';
 
 // Import of prior learning from CSV (docs/learning-record.md): by a person for themselves, or by an organisation
 // admin for their staff. The whole file is checked first; if any row is bad nothing is written.
@@ -108,7 +108,7 @@ export function parseImport(
     }
     const title = get('title');
     const provider = get('provider');
-    const date = parseDate(get('completed_on'));
+    const date = fileDate(get('completed_on'));
     const outcome = outcomeWords[get('outcome').toLowerCase() || 'completed'];
     const hoursText = get('hours');
     const hours = hoursText === '' ? null : Number(hoursText);

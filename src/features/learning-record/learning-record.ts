@@ -1,4 +1,3 @@
-import { fileDate } from '../../csv.ts';
 import type { LearningOutcome, LearningSource } from '../../db/schema.ts';
 
 // Rules of the learning record, pure: labels, totals, and the checks of one imported row.
@@ -38,11 +37,6 @@ export function totalsByYear(records: readonly { completedOn: string; hours: num
 
 export function totalHours(records: readonly { hours: number | null }[]): number {
   return Math.round(records.reduce((s, r) => s + (r.hours ?? 0), 0) * 100) / 100;
-}
-
-/** A real calendar date as YYYY-MM-DD, from the forms files write dates in (`fileDate`). */
-export function parseDate(text: string): string | undefined {
-  return fileDate(text) ?? undefined;
 }
 
 /**
